@@ -1,0 +1,31 @@
+"""The REST API at /api/v1/, with its OpenAPI 3 document at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from aduan.accounts.api import router as accounts_router
+from aduan.api import errors
+from aduan.api.auth import AUTH
+from aduan.customers.api import router as customers_router
+from aduan.organisation.api import router as organisation_router
+from aduan.tickets.api import router as tickets_router
+
+api = NinjaAPI(
+    title="Aduan API",
+    version="1",
+    description=(
+        "Complaint handling: customers, tickets, their timeline, forwarding to divisions and "
+        "escalation. Authenticate with `POST /api/v1/auth/token`, then send "
+        "`Authorization: Bearer <token>`. Errors are `{detail, code, errors: [{field, message}]}`."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("", accounts_router)
+api.add_router("", organisation_router)
+api.add_router("", customers_router)
+api.add_router("", tickets_router)

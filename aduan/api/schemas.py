@@ -1,0 +1,30 @@
+"""Shared API types: ids, errors and pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import Field
+
+# Ids are bounded so a fuzzer's 2**70 is a clear 400 and never a database overflow.
+Id = Annotated[int, Field(ge=1, le=2**53)]
+Code = Annotated[str, Field(min_length=1, max_length=50)]
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str
+    errors: list[FieldError] | None = None
+    current: str | None = None
+    allowed: list[str] | None = None
+    current_version: int | None = None
+    existing_customer_id: int | None = None
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

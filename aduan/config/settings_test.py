@@ -1,0 +1,13 @@
+"""Settings for the test suite: the same as production, with a fast password hasher."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from aduan.config.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+LANGUAGE_CODE = "id"
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,38 @@
+"""Finding customers: caller lookup by any local spelling of a phone number (seed 001 step 3)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from aduan.customers.models import Customer
+from aduan.customers.phones import InvalidPhoneNumber, normalise_phone
+from aduan.tickets.models import OPEN_STATUSES, Ticket
+
+LOOKUP_LIMIT = 20
+
+
+def with_open_tickets(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    """Seed 001 step 5: a registered caller's open and pending tickets come with them."""
+    open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES).order_by("-id")
+    return customers.prefetch_related(
+        Prefetch("tickets", queryset=open_tickets, to_attr="open_tickets")
+    )
+
+
+def search_customers(
+    *, phone: str | None = None, email: str | None = None, text: str | None = None
+) -> QuerySet[Customer]:
+    customers = Customer.objects.all()
+    if phone:
+        try:
+            customers = customers.filter(phone=normalise_phone(phone))
+        except InvalidPhoneNumber:
+            return customers.none()
+    if email:
+        customers = customers.filter(email=email.strip().lower())
+    if text:
+        term = text.strip()
+        customers = customers.filter(
+            Q(name__icontains=term) | Q(organisation_name__icontains=term) | Q(customer_number=term)
+        )
+    return customers.order_by("name", "id")

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationConfig(AppConfig):
+    name = "aduan.organisation"
+    label = "organisation"
+    verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from aduan.organisation import signals  # noqa: F401
