@@ -175,3 +175,54 @@ def make_ticket(
     }
     values.update(fields)
     return services.create_ticket(actor=org.user(actor), data=services.TicketInput(**values))
+
+
+# --- tickets in a given state, and reading API errors (added for the lifecycle suite) ------
+
+
+def file_on_portal(org: Org, customer: str = "alice", **fields: Any) -> Ticket:
+    """A complaint a customer filed themselves on the portal (status ``new``)."""
+    values: dict[str, Any] = {
+        "subject": "Tidak bisa login e-learning",
+        "description": "Sejak kemarin akun saya tidak bisa masuk ke e-learning.",
+    }
+    values.update(fields)
+    return services.create_ticket(actor=org.user(customer), data=services.TicketInput(**values))
+
+
+def ticket_in_status(
+    org: Org, status: str, *, customer: Customer | None = None, actor: str = "agent"
+) -> Ticket:
+    """A ticket driven through the services into ``status``, the way staff would get it there."""
+    if status == "new":
+        owner = customer or org.alice
+        assert owner.user is not None, "only customers with a portal login file 'new' tickets"
+        return file_on_portal(org, owner.user.username)
+    ticket = make_ticket(org, actor=actor, customer=customer)
+    steps: dict[str, list[services.TransitionInput]] = {
+        "open": [],
+        "in_progress": [services.TransitionInput(to="in_progress")],
+        "forwarded": [
+            services.TransitionInput(to="forwarded", team="div-network", note="Cek jaringan.")
+        ],
+        "pending": [services.TransitionInput(to="pending", note="Menunggu suku cadang.")],
+        "resolved": [
+            services.TransitionInput(to="resolved", note="Router diganti.", channel="phone")
+        ],
+        "closed": [
+            services.TransitionInput(to="resolved", note="Router diganti.", channel="phone"),
+            services.TransitionInput(to="closed"),
+        ],
+        "cancelled": [services.TransitionInput(to="cancelled")],
+    }
+    for step in steps[status]:
+        ticket = services.transition(actor=org.user(actor), reference=ticket.reference, data=step)
+    ticket.refresh_from_db()
+    assert ticket.status == status
+    return ticket
+
+
+def error_fields(response: Any) -> list[str]:
+    """The ``field`` of every entry in an API error answer's ``errors`` list."""
+    body = response.json()
+    return [error["field"] for error in body.get("errors") or []]
