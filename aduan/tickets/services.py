@@ -635,7 +635,9 @@ def _forward(
         team=team.code,
     )
     if ticket.status != Status.FORWARDED:
-        _apply(ticket, actor, Status.FORWARDED, note=instructions)
+        # The status change is in the customer's timeline; the instructions to the division
+        # are internal and stay in the FORWARDED entry above.
+        _apply(ticket, actor, Status.FORWARDED, note="")
     return forwarding
 
 
