@@ -30,6 +30,24 @@ class Errors:
             self.items.extend(exc.errors)
             return None
 
+    def text(
+        self,
+        field: str,
+        value: str | None,
+        *,
+        max_length: int,
+        required: bool = True,
+        single_line: bool = False,
+    ) -> str:
+        """``clean_text`` that records the error and returns "" instead of raising."""
+        try:
+            return clean_text(
+                field, value, max_length=max_length, required=required, single_line=single_line
+            )
+        except ValidationFailed as exc:
+            self.items.extend(exc.errors)
+            return ""
+
     def raise_if_any(self) -> None:
         if self.items:
             raise ValidationFailed(self.items)

@@ -15,7 +15,7 @@ from aduan.accounts.models import User
 from aduan.accounts.roles import FRONT_STAFF
 from aduan.audit.services import record, snapshot
 from aduan.core.errors import Conflict, NotFound, PermissionDenied
-from aduan.core.validation import Errors, clean_text
+from aduan.core.validation import Errors
 from aduan.customers.models import Customer
 from aduan.customers.phones import InvalidPhoneNumber, normalise_phone
 
@@ -80,13 +80,7 @@ def _apply(customer: Customer, data: CustomerInput, errors: Errors, *, creating:
         f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not _UNSET
     }
     if creating or "name" in given:
-        customer.name = str(
-            errors.check(
-                "name",
-                lambda: clean_text("name", given.get("name"), max_length=200, single_line=True),
-            )
-            or ""
-        )
+        customer.name = errors.text("name", given.get("name"), max_length=200, single_line=True)
     if "phone" in given:
         customer.phone = clean_phone(errors, given["phone"])
     if "email" in given:
@@ -98,13 +92,10 @@ def _apply(customer: Customer, data: CustomerInput, errors: Errors, *, creating:
         ("notes", 5000, False),
     ):
         if field in given:
-            value = errors.check(
-                field,
-                lambda f=field, n=limit, s=single: clean_text(
-                    f, given[f], max_length=n, required=False, single_line=s
-                ),
+            value = errors.text(
+                field, given[field], max_length=limit, required=False, single_line=single
             )
-            setattr(customer, field, str(value or ""))
+            setattr(customer, field, value)
     if "language" in given:
         language = (given["language"] or "").strip()
         if language not in ("", "id", "en"):

@@ -218,7 +218,7 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
             raise PermissionDenied(_("Your login is not linked to a customer record."))
         if data.customer_id not in (None, customer.pk):
             errors.add("customer_id", _("Customers file complaints only for themselves."))
-        channel_code = data.channel or "web"
+        channel_code: str | None = data.channel or "web"
         for field, value in (
             ("team", data.team),
             ("assignee_id", data.assignee_id),

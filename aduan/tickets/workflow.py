@@ -7,6 +7,7 @@ UI shows only the buttons it allows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aduan.accounts.models import Role
@@ -31,7 +32,7 @@ class Move:
 _MOVES: list[Move] = []
 
 
-def _add(sources: list[str], target: str, roles: frozenset[str], **options: bool) -> None:
+def _add(sources: Sequence[str], target: str, roles: frozenset[str], **options: bool) -> None:
     for source in sources:
         _add_move(Move(source, target, roles, **options))
 
@@ -51,7 +52,7 @@ def _add_move(move: Move) -> None:
     _MOVES.append(move)
 
 
-_ACTIVE = [S.NEW, S.OPEN, S.IN_PROGRESS, S.FORWARDED, S.PENDING]
+_ACTIVE: list[str] = [S.NEW, S.OPEN, S.IN_PROGRESS, S.FORWARDED, S.PENDING]
 
 _add([S.NEW, S.PENDING], S.OPEN, FRONT_STAFF)
 _add([S.NEW, S.OPEN, S.PENDING], S.IN_PROGRESS, FRONT_STAFF)

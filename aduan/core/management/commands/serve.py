@@ -23,6 +23,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reload", action="store_true", help="development server")
         parser.add_argument("--no-migrate", action="store_true", help="skip migrations")
+        parser.add_argument("--quiet", action="store_true", help="no access log")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
@@ -36,12 +37,13 @@ class Command(BaseCommand):
 
         bind: str = options["bind"]
         workers: int = options["workers"]
+        access_log = None if options["quiet"] else "-"
 
         class Server(BaseApplication):  # type: ignore[misc]
             def load_config(self) -> None:
                 self.cfg.set("bind", bind)
                 self.cfg.set("workers", workers)
-                self.cfg.set("accesslog", "-")
+                self.cfg.set("accesslog", access_log)
                 self.cfg.set("timeout", 60)
 
             def load(self) -> Any:

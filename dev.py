@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Set up and run Aduan from a checkout, needing only Python 3.11 and pip.
+
+    python3 dev.py start   # virtualenv, install, migrate, demo data, serve on :8000
+    python3 dev.py test    # lint, types, tests on SQLite and PostgreSQL, API fuzzing
+
+Everything lives in .venv/ and data/ inside the checkout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+PYTHON = BIN / "python"
+STAMP = VENV / ".aduan-installed"
+DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/aduan"
+
+
+def say(message: str) -> None:
+    print(f"\033[1m==> {message}\033[0m", flush=True)
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None, check: bool = True) -> int:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=False)
+    if check and result.returncode != 0:
+        sys.exit(result.returncode)
+    return result.returncode
+
+
+def ensure_venv(dev: bool) -> None:
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"Aduan needs Python 3.11; this is {sys.version.split()[0]}.")
+    lock = ROOT / "requirements" / ("dev.lock" if dev else "base.lock")
+    wanted = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    installed = STAMP.read_text().split() if STAMP.exists() else []
+    if wanted in installed:
+        return
+    if not PYTHON.exists():
+        say("Creating the virtual environment in .venv")
+        venv.create(VENV, with_pip=True)
+    say(f"Installing dependencies from {lock.relative_to(ROOT)}")
+    run(PYTHON, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", lock)
+    run(
+        PYTHON, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps", "-e", ROOT
+    )
+    # A dev install also satisfies a plain one.
+    stamps = [wanted]
+    if dev:
+        base = ROOT / "requirements" / "base.lock"
+        stamps.append(
+            hashlib.sha256(base.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+        )
+    STAMP.write_text("\n".join(stamps))
+
+
+def start(args: argparse.Namespace) -> None:
+    ensure_venv(dev=False)
+    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "true")}
+    say("Preparing the database and demo data (data/aduan.sqlite3)")
+    run(BIN / "aduan", "demo", "--password", args.password, env=env)
+    say(f"Serving Aduan at http://{args.bind}/  (log in with the users above; Ctrl-C stops)")
+    os.execve(
+        str(BIN / "aduan"), [str(BIN / "aduan"), "serve", "--bind", args.bind, "--no-migrate"], env
+    )
+
+
+def postgres_reachable(url: str) -> bool:
+    code = (
+        "import sys, psycopg, dj_database_url as d\n"
+        "c = d.parse(sys.argv[1])\n"
+        "psycopg.connect(host=c['HOST'] or 'localhost', port=c['PORT'] or 5432,"
+        " user=c['USER'], password=c['PASSWORD'] or None, dbname='postgres',"
+        " connect_timeout=3).close()\n"
+    )
+    return (
+        subprocess.run(
+            [str(PYTHON), "-c", code, url], cwd=ROOT, capture_output=True, check=False
+        ).returncode
+        == 0
+    )
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def schemathesis(env: dict[str, str], label: str) -> None:
+    """Fuzz the live API from its OpenAPI document; any 5xx fails the run."""
+    data_dir = Path(tempfile.mkdtemp(prefix="aduan-fuzz-"))
+    server_env = {
+        **env,
+        "ADUAN_DATA_DIR": str(data_dir),
+        "DEBUG": "false",
+        "SECRET_KEY": "fuzz-" + os.urandom(16).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SESSION_COOKIE_SECURE": "false",
+    }
+    if "DATABASE_URL" in server_env:
+        # A database of its own, so the fuzzer's data never mixes with anything else.
+        server_env["DATABASE_URL"] = server_env["DATABASE_URL"].rsplit("/", 1)[0] + "/aduan_fuzz"
+        run(PYTHON, ROOT / "tools" / "resetdb.py", server_env["DATABASE_URL"], env=server_env)
+    run(
+        BIN / "aduan",
+        "demo",
+        "--tickets",
+        "60",
+        "--customers",
+        "20",
+        "--password",
+        "fuzz-pass-1",
+        env=server_env,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(BIN / "aduan"),
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-migrate",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=server_env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            time.sleep(0.2)
+        failures = 0
+        for username in ("admin", "agent", "customer", "division"):
+            token = subprocess.run(
+                [str(PYTHON), str(ROOT / "tools" / "fetchtoken.py"), base, username, "fuzz-pass-1"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            say(f"schemathesis ({label}) as {username}")
+            failures += run(
+                BIN / "schemathesis",
+                "run",
+                f"{base}/api/v1/openapi.json",
+                "--checks",
+                "not_a_server_error",
+                "--max-examples",
+                os.environ.get("FUZZ_EXAMPLES", "40"),
+                "--header",
+                f"Authorization: Bearer {token}",
+                "--seed",
+                "2026",
+                "--no-color",
+                "--suppress-health-check",
+                "all",
+                "--request-timeout",
+                "20",
+                env=server_env,
+                check=False,
+            )
+        if failures:
+            sys.exit("schemathesis found server errors")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test(args: argparse.Namespace) -> None:
+    ensure_venv(dev=True)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    pytest_args = list(args.pytest_args)
+    if not args.quick:
+        say("ruff (lint and format)")
+        run(BIN / "ruff", "check", ".")
+        run(BIN / "ruff", "format", "--check", ".")
+        say("mypy (strict)")
+        run(BIN / "mypy", "aduan", env={**env, "DEBUG": "true"})
+        say("migrations are up to date")
+        run(
+            BIN / "aduan",
+            "makemigrations",
+            "--check",
+            "--dry-run",
+            env={**env, "DEBUG": "true", "ADUAN_DATA_DIR": tempfile.mkdtemp()},
+        )
+    say("pytest on SQLite")
+    run(BIN / "pytest", "-q", *pytest_args, env=env)
+    pg_url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    require_pg = os.environ.get("CI", "").lower() == "true" or args.require_postgres
+    ran_pg = False
+    if postgres_reachable(pg_url):
+        say(f"pytest on PostgreSQL ({pg_url})")
+        run(BIN / "pytest", "-q", *pytest_args, env={**env, "DATABASE_URL": pg_url})
+        ran_pg = True
+    elif require_pg:
+        sys.exit(f"PostgreSQL at {pg_url} is not reachable, and this run requires it.")
+    else:
+        say(f"PostgreSQL at {pg_url} not reachable: skipped the PostgreSQL run")
+    if not args.quick:
+        schemathesis(env, "SQLite")
+        if ran_pg:
+            schemathesis({**env, "DATABASE_URL": pg_url}, "PostgreSQL")
+    (ROOT / "data").mkdir(exist_ok=True)
+    (ROOT / "data" / "last-test-run").write_text(
+        f"sqlite=ok postgresql={'ok' if ran_pg else 'skipped'}\n"
+    )
+    say("All checks passed" + ("" if ran_pg else " (PostgreSQL run skipped)"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    p_start = commands.add_parser("start", help="set up, load demo data and serve")
+    p_start.add_argument("--bind", default="127.0.0.1:8000")
+    p_start.add_argument("--password", default="demo")
+    p_start.set_defaults(func=start)
+    p_test = commands.add_parser("test", help="run the whole test suite")
+    p_test.add_argument("--quick", action="store_true", help="only pytest, no lint or fuzzing")
+    p_test.add_argument("--require-postgres", action="store_true")
+    p_test.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
+    p_test.set_defaults(func=test)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
