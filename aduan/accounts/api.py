@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from aduan.accounts.models import User
+from aduan.accounts.models import Role, User
+from aduan.accounts.roles import STAFF_ROLES
 from aduan.accounts.services import issue_token, revoke_token
 from aduan.api.schemas import ERRORS
+from aduan.core.errors import PermissionDenied
 
 router = Router(tags=["auth"])
 
@@ -59,6 +62,26 @@ def delete_token(request: HttpRequest) -> Status[None]:
     if header.lower().startswith("bearer "):
         revoke_token(header[7:].strip())
     return Status(204, None)
+
+
+class UserQuery(Schema):
+    team: str | None = Field(None, max_length=50, description="Team code.")
+    role: str | None = Field(None, max_length=20)
+
+
+@router.get("/users", response={200: list[UserOut], **ERRORS}, tags=["people"])
+def users(request: HttpRequest, filters: Query[UserQuery]) -> list[UserOut]:
+    """Staff directory, for choosing an assignee. Staff only."""
+    user: User = request.auth  # type: ignore[attr-defined]
+    if user.role not in STAFF_ROLES:
+        raise PermissionDenied(_("Only staff may list users."))
+    people = User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER)
+    if filters.team:
+        people = people.filter(teams__code=filters.team)
+    if filters.role:
+        people = people.filter(role=filters.role)
+    people = people.prefetch_related("teams").order_by("username")[:500]
+    return [UserOut.from_user(person) for person in people]
 
 
 @router.get("/me", response={200: UserOut, **ERRORS}, tags=["people"])

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from aduan.accounts.api import router as accounts_router
 from aduan.api import errors
 from aduan.api.auth import AUTH
+from aduan.audit.api import router as audit_router
 from aduan.customers.api import router as customers_router
 from aduan.organisation.api import router as organisation_router
 from aduan.tickets.api import router as tickets_router
@@ -29,3 +30,4 @@ api.add_router("", accounts_router)
 api.add_router("", organisation_router)
 api.add_router("", customers_router)
 api.add_router("", tickets_router)
+api.add_router("", audit_router)
