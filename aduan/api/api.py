@@ -24,6 +24,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=errors.JsonObjectParser(),
 )
 errors.install(api)
 api.add_router("", accounts_router)

@@ -9,28 +9,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from aduan.core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
-# Locations that name where a value came from rather than which field it is.
-_LOCATION_PARTS = {
-    "body",
-    "query",
-    "path",
-    "form",
-    "file",
-    "header",
-    "cookie",
-    "payload",
-    "filters",
-    "data",
-}
+# Where a value came from: the first part of an error location, never a field name.
+_SOURCES = {"body", "query", "path", "form", "file", "header", "cookie"}
+# The view parameter that holds a whole schema (``payload: TicketIn``); not a field either.
+_CONTAINERS = {"payload", "filters", "data"}
 
 
 def _field(loc: list[Any] | tuple[Any, ...]) -> str:
-    parts = [str(part) for part in loc if str(part) not in _LOCATION_PARTS]
+    # Strip only the leading source and container, so a field that happens to be called
+    # ``file`` or ``body`` keeps its name.
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] in _CONTAINERS:
+        parts = parts[1:]
     return ".".join(parts) or "body"
 
 
@@ -56,11 +54,26 @@ def _message(error: dict[str, Any]) -> str:
         "enum": _("Must be one of: %(choices)s.") % {"choices": ctx.get("expected")},
         "extra_forbidden": _("Unknown field."),
         "json_invalid": _("The body is not valid JSON."),
+        # Only ``Code`` has a pattern.
+        "string_pattern_mismatch": _(
+            "Not a code: codes are lowercase letters, digits, '-' and '_'."
+        ),
         "model_attributes_type": _("Must be a JSON object."),
         "dict_type": _("Must be a JSON object."),
         "list_type": _("Must be a list."),
     }
     return str(messages.get(kind) or error.get("msg") or _("Invalid value."))
+
+
+class JsonObjectParser(Parser):
+    """Every request body of this API is a JSON object; a list, a string or ``null`` is
+    refused like malformed JSON instead of reading as an object with every field missing."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body is not a JSON object")
+        return data
 
 
 def install(api: NinjaAPI) -> None:
@@ -98,6 +111,19 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # django-ninja answers 400 this way only when the request body does not parse
+            # (see JsonObjectParser).
+            message = _("The body must be a JSON object.")
+            return api.create_response(
+                request,
+                {
+                    "detail": message,
+                    "code": "invalid",
+                    "errors": [{"field": "body", "message": message}],
+                },
+                status=400,
+            )
         return api.create_response(
             request, {"detail": str(exc), "code": "error"}, status=exc.status_code
         )
