@@ -9,7 +9,9 @@ from pydantic import Field
 
 # Ids are bounded so a fuzzer's 2**70 is a clear 400 and never a database overflow.
 Id = Annotated[int, Field(ge=1, le=2**53)]
-Code = Annotated[str, Field(min_length=1, max_length=50)]
+# Codes of teams, channels, categories and priorities (organisation.models.code_validator).
+# Anything else cannot name one, and a NUL byte would not even reach PostgreSQL.
+Code = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
 
 class FieldError(Schema):
