@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from aduan.core.errors import ValidationFailed
 from aduan.customers.models import Customer
 from aduan.customers.phones import InvalidPhoneNumber, normalise_phone
 from aduan.tickets.models import OPEN_STATUSES, Ticket
@@ -22,6 +24,14 @@ def with_open_tickets(customers: QuerySet[Customer]) -> QuerySet[Customer]:
 def search_customers(
     *, phone: str | None = None, email: str | None = None, text: str | None = None
 ) -> QuerySet[Customer]:
+    # PostgreSQL refuses NUL in a query parameter outright; answer with the field instead.
+    errors = [
+        (field, _("Contains control characters that are not allowed."))
+        for field, value in (("email", email), ("q", text))
+        if value is not None and "\x00" in value
+    ]
+    if errors:
+        raise ValidationFailed(errors)
     customers = Customer.objects.all()
     if phone:
         try:
