@@ -163,11 +163,11 @@ def _assignee(errors: Errors, user_id: int | None) -> User | None:
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        errors.add("assignee", _("No active user with id %(id)s.") % {"id": user_id})
+        errors.add("assignee_id", _("No active user with id %(id)s.") % {"id": user_id})
         return None
     if user.role not in FRONT_STAFF:
         errors.add(
-            "assignee",
+            "assignee_id",
             _("%(user)s cannot own tickets (role: %(role)s).")
             % {"user": user.username, "role": user.get_role_display()},
         )
