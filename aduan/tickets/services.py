@@ -453,6 +453,18 @@ def add_message(
                 field="internal",
             )
         event = _event(ticket, EventKind.NOTE, actor, body=text, internal=True)
+    # The timeline keeps what was said; the audit log records who added it, like every change.
+    record(
+        actor=actor,
+        action="ticket.message",
+        instance=ticket,
+        after={
+            "event": event.pk,
+            "kind": event.kind,
+            "internal": event.internal,
+            "channel": event.channel,
+        },
+    )
     return event
 
 
@@ -591,9 +603,17 @@ def _apply(
 
 
 def _withdraw_open_forwardings(ticket: Ticket, actor: User | None) -> None:
-    Forwarding.objects.filter(ticket=ticket, status=ForwardingStatus.SENT).update(
-        status=ForwardingStatus.WITHDRAWN
-    )
+    # One row per division still working on it, rarely more than one or two.
+    for forwarding in Forwarding.objects.filter(ticket=ticket, status=ForwardingStatus.SENT):
+        forwarding.status = ForwardingStatus.WITHDRAWN
+        forwarding.save(update_fields=["status"])
+        record(
+            actor=actor,
+            action="forwarding.withdrawn",
+            instance=forwarding,
+            before={"status": ForwardingStatus.SENT},
+            after={"status": ForwardingStatus.WITHDRAWN},
+        )
 
 
 # --- forwarding to divisions ----------------------------------------------------------------
