@@ -8,8 +8,10 @@ process (signals) and at most ``_TTL_SECONDS`` stale in the others.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar, cast
+
+from django.db.models import ForeignKey, Model
 
 from aduan.organisation.models import (
     KIND_OF_TIER,
@@ -22,6 +24,7 @@ from aduan.organisation.models import (
 )
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 _TTL_SECONDS = 30.0
 _cache: dict[tuple[str, str], tuple[float, object]] = {}
 
@@ -92,6 +95,39 @@ def organisation() -> Organisation:
     if org is None:
         org = Organisation.objects.create(name="Aduan")
     return org
+
+
+def _by_id(kind: str, model: type[M], wanted: set[int]) -> dict[int, M]:
+    """Every row of a configuration table by id, from the cache; reloaded when a wanted id
+    is missing (a row created in another process since the cache was filled)."""
+    key = (kind, "<by-id>")  # codes never contain '<'
+    rows = _cached(key, lambda: {row.pk: row for row in model._default_manager.all()})
+    if not wanted <= rows.keys():
+        rows = {row.pk: row for row in model._default_manager.all()}
+        _cache[key] = (time.monotonic(), rows)
+    return rows
+
+
+def attach_configuration(objects: Sequence[Model], **fields: type[Model]) -> None:
+    """Set the foreign keys named in ``fields`` (e.g. ``channel=Channel``) on ``objects``
+    from the cached configuration tables, instead of joining or querying them.
+
+    The objects are shared between requests of a process: read them, never change them.
+    """
+    for name, model in fields.items():
+        if not objects:
+            return
+        field = objects[0]._meta.get_field(name)
+        assert isinstance(field, ForeignKey) and field.related_model is model
+        ids = {getattr(obj, field.attname) for obj in objects} - {None}
+        rows = _by_id(f"{model._meta.model_name}", model, ids)
+        for obj in objects:
+            value = getattr(obj, field.attname)
+            if value is None:
+                field.set_cached_value(obj, None)
+            elif value in rows:
+                field.set_cached_value(obj, rows[value])
+            # else: deleted meanwhile; the descriptor loads it (or fails) as without the cache
 
 
 def reference_prefix() -> str:

@@ -55,14 +55,18 @@ class CustomerBrief(Schema):
     is_verified: bool
 
 
-def _person(user: User | None) -> PersonOut | None:
+# Resolvers hand plain dicts to the schema: it validates each nested object once, where a
+# Named(...) or PersonOut(...) built here was validated twice (see docs/performance.md).
+
+
+def _person(user: User | None) -> dict[str, Any] | None:
     if user is None:
         return None
-    return PersonOut(id=user.pk, username=user.username, name=str(user))
+    return {"id": user.pk, "username": user.username, "name": str(user)}
 
 
-def _named(obj: Any) -> Named | None:
-    return Named(code=obj.code, name=obj.name) if obj is not None else None
+def _named(obj: Any) -> dict[str, Any] | None:
+    return {"code": obj.code, "name": obj.name} if obj is not None else None
 
 
 class TicketSummary(Schema):
@@ -83,23 +87,23 @@ class TicketSummary(Schema):
     updated_at: datetime.datetime
 
     @staticmethod
-    def resolve_channel(obj: Ticket) -> Named | None:
+    def resolve_channel(obj: Ticket) -> dict[str, Any] | None:
         return _named(obj.channel)
 
     @staticmethod
-    def resolve_category(obj: Ticket) -> Named | None:
+    def resolve_category(obj: Ticket) -> dict[str, Any] | None:
         return _named(obj.category)
 
     @staticmethod
-    def resolve_priority(obj: Ticket) -> Named | None:
+    def resolve_priority(obj: Ticket) -> dict[str, Any] | None:
         return _named(obj.priority)
 
     @staticmethod
-    def resolve_team(obj: Ticket) -> Named | None:
+    def resolve_team(obj: Ticket) -> dict[str, Any] | None:
         return _named(obj.team)
 
     @staticmethod
-    def resolve_assignee(obj: Ticket) -> PersonOut | None:
+    def resolve_assignee(obj: Ticket) -> dict[str, Any] | None:
         return _person(obj.assignee)
 
 
@@ -231,7 +235,7 @@ class EventOut(Schema):
         return str(obj.get_kind_display())
 
     @staticmethod
-    def resolve_author(obj: TicketEvent) -> PersonOut | None:
+    def resolve_author(obj: TicketEvent) -> dict[str, Any] | None:
         return _person(obj.author)
 
     @staticmethod
@@ -263,15 +267,15 @@ class ForwardingOut(Schema):
         return obj.ticket.subject
 
     @staticmethod
-    def resolve_team(obj: Forwarding) -> Named | None:
+    def resolve_team(obj: Forwarding) -> dict[str, Any] | None:
         return _named(obj.team)
 
     @staticmethod
-    def resolve_created_by(obj: Forwarding) -> PersonOut | None:
+    def resolve_created_by(obj: Forwarding) -> dict[str, Any] | None:
         return _person(obj.created_by)
 
     @staticmethod
-    def resolve_responded_by(obj: Forwarding) -> PersonOut | None:
+    def resolve_responded_by(obj: Forwarding) -> dict[str, Any] | None:
         return _person(obj.responded_by)
 
 
