@@ -50,9 +50,9 @@ def test_a_move_the_workflow_does_not_have_answers_409_with_current_and_allowed(
     body = response.json()
     assert body["current"] == source
     assert target not in body["allowed"]
-    assert body["allowed"] == admin.get(f"/tickets/{ticket.reference}").json()[
-        "allowed_transitions"
-    ]
+    assert (
+        body["allowed"] == admin.get(f"/tickets/{ticket.reference}").json()["allowed_transitions"]
+    )
     assert error_fields(response) == ["to"]
     stored = Ticket.objects.get(pk=ticket.pk)
     assert (stored.status, stored.version) == (source, ticket.version)
@@ -189,9 +189,7 @@ def test_a_finished_ticket_can_no_longer_be_reclassified_or_written_to(api, org,
     assert Ticket.objects.get(pk=ticket.pk).version == ticket.version
 
 
-def test_an_agents_reply_to_a_new_portal_complaint_opens_it_and_counts_as_first_response(
-    api, org
-):
+def test_an_agents_reply_to_a_new_portal_complaint_opens_it_and_counts_as_first_response(api, org):
     ticket = ticket_in_status(org, "new")
     response = api("agent").post(
         f"/tickets/{ticket.reference}/messages",
