@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -8,10 +10,13 @@ from pydantic import Field
 from aduan.accounts.models import Role, User
 from aduan.accounts.roles import STAFF_ROLES
 from aduan.accounts.services import issue_token, revoke_token
-from aduan.api.schemas import ERRORS
+from aduan.api.schemas import ERRORS, Code
 from aduan.core.errors import PermissionDenied
 
 router = Router(tags=["auth"])
+RoleName = Literal[
+    "customer", "agent", "leader", "division", "coordinator", "verificator", "director", "admin"
+]
 
 
 class TokenIn(Schema):
@@ -65,8 +70,8 @@ def delete_token(request: HttpRequest) -> Status[None]:
 
 
 class UserQuery(Schema):
-    team: str | None = Field(None, max_length=50, description="Team code.")
-    role: str | None = Field(None, max_length=20)
+    team: Code | None = Field(None, description="Team code.")
+    role: RoleName | None = None
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS}, tags=["people"])

@@ -13,6 +13,9 @@ Id = Annotated[int, Field(ge=1, le=2**53)]
 # Anything else cannot name one, and a NUL byte would not even reach PostgreSQL.
 Code = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 
+# A ticket reference such as ADU-2026-000123; anything else cannot name a ticket.
+Reference = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9-]+$")]
+
 
 class FieldError(Schema):
     field: str

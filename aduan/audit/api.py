@@ -13,7 +13,7 @@ from pydantic import Field
 
 from aduan.accounts.models import Role, User
 from aduan.accounts.roles import ALL_TICKET_READERS
-from aduan.api.schemas import ERRORS, Id
+from aduan.api.schemas import ERRORS, Id, Reference
 from aduan.audit.models import AuditEntry
 from aduan.core.errors import PermissionDenied
 from aduan.tickets.models import Attachment, Forwarding
@@ -40,9 +40,11 @@ class AuditEntryOut(Schema):
 
 
 class AuditQuery(Schema):
-    object_type: str | None = Field(None, max_length=60, description="e.g. tickets.ticket")
-    object_id: str | None = Field(None, max_length=64)
-    action: str | None = Field(None, max_length=60)
+    object_type: str | None = Field(
+        None, max_length=60, pattern=r"^[a-z_]+\.[a-z_]+$", description="e.g. tickets.ticket"
+    )
+    object_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    action: str | None = Field(None, max_length=60, pattern=r"^[a-z_.]+$")
     before_id: Id | None = Field(None, description="Entries older than this id (paging).")
     limit: int = Field(50, ge=1, le=200)
 
@@ -52,13 +54,13 @@ def _user(request: HttpRequest) -> User:
 
 
 @router.get("/tickets/{reference}/audit", response={200: list[AuditEntryOut], **ERRORS})
-def ticket_audit(request: HttpRequest, reference: str) -> list[AuditEntry]:
+def ticket_audit(request: HttpRequest, reference: Reference) -> list[AuditEntry]:
     """Every recorded change to the ticket, its forwarding forms and attachments, newest
     first. Staff who may read the ticket only; customers and divisions get 403."""
     user = _user(request)
     if user.role not in ALL_TICKET_READERS:
         raise PermissionDenied(_("Only staff may read the audit log."))
-    ticket = get_visible_ticket(user, reference[:32])
+    ticket = get_visible_ticket(user, reference)
     forwarding_ids = [
         str(pk) for pk in Forwarding.objects.filter(ticket=ticket).values_list("pk", flat=True)
     ]

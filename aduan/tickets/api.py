@@ -11,7 +11,7 @@ from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from aduan.accounts.models import User
-from aduan.api.schemas import ERRORS, Code, Id
+from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.core.errors import NotFound
 from aduan.tickets import selectors, services, workflow
 from aduan.tickets.attachments import add_attachment
@@ -24,7 +24,6 @@ from aduan.tickets.models import (
 from aduan.tickets.permissions import get_visible_ticket, sees_internal
 
 router = Router(tags=["tickets"])
-Reference = Annotated[str, Field(min_length=1, max_length=32)]
 Text = Annotated[str, Field(max_length=20_000)]
 StatusName = Literal[
     "new", "open", "in_progress", "forwarded", "pending", "resolved", "closed", "cancelled"

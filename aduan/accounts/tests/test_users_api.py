@@ -19,3 +19,10 @@ def test_me_tells_who_is_logged_in(api, org):
     body = api("division").get("/me").json()
     assert body["role"] == "division"
     assert body["teams"] == ["div-network"]
+
+
+@pytest.mark.parametrize("params", [{"team": "help\u0000desk"}, {"role": "boss"}])
+def test_bad_user_filters_are_a_400_naming_the_field(api, org, params):
+    response = api("leader").get("/users", params)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == next(iter(params))

@@ -52,3 +52,22 @@ def test_only_auditors_read_the_whole_log(api, org, username, status):
     assert response.status_code == status
     if status == 200:
         assert [entry["action"] for entry in response.json()] == ["ticket.created"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"object_type": "tickets.ticket\u0000"},
+        {"object_id": "1\u0000"},
+        {"action": "ticket.created\u0000"},
+    ],
+)
+def test_control_characters_in_audit_filters_are_a_400_naming_the_field(api, org, params):
+    response = api("admin").get("/audit", params)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == next(iter(params))
+
+
+def test_a_reference_with_a_nul_byte_is_a_400_not_a_server_error(api, org):
+    response = api("agent").get("/tickets/ADU-2026%00/audit")
+    assert response.status_code in (400, 404)
