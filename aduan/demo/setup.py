@@ -208,7 +208,7 @@ def _one_ticket(
                 customer_id=customer_id,
                 channel=channel,
                 category=category,
-                priority=priority,
+                priority=None if actor.role == Role.CUSTOMER else priority,
             ),
         )
         if actor.role != Role.CUSTOMER:

@@ -224,6 +224,8 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
             ("assignee_id", data.assignee_id),
             ("received_at", data.received_at),
             ("is_technical", data.is_technical),
+            # Urgency is the front line's judgement, not the complainant's.
+            ("priority", data.priority),
         ):
             if value is not None:
                 errors.add(field, _("Only staff may set this field."))

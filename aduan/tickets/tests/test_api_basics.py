@@ -34,3 +34,16 @@ def test_without_a_token_the_api_answers_401(api, org):
     response = api().get("/tickets")
     assert response.status_code == 401
     assert "Bearer" in response.json()["detail"]
+
+
+def test_a_customer_cannot_set_the_priority_of_their_own_complaint(api, org):
+    response = api("alice").post(
+        "/tickets",
+        {
+            "subject": "Tagihan ganda",
+            "description": "Saya ditagih dua kali.",
+            "priority": "urgent",
+        },
+    )
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["priority"]
