@@ -184,6 +184,8 @@ def server_env(db_url: str) -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",
         DJANGO_SETTINGS_MODULE="aduan.config.settings",
+        # The aduan package of this checkout, even if another one is installed in the venv.
+        PYTHONPATH=str(ROOT),
     )
     return env
 
