@@ -17,8 +17,22 @@ def _fresh_caches() -> Iterator[None]:
     # Configuration rows are rolled back after each test; so must be what caches them.
     org_selectors.clear_cache()
     forget_cached_sequences()
+    _clear_app_caches()
     yield
     org_selectors.clear_cache()
+    _clear_app_caches()
+
+
+def _clear_app_caches() -> None:
+    # Service-level configuration, care settings and the hard-complaint phrase list are
+    # cached per process like the organisation's (aduan.sla.config, aduan.care).
+    from aduan.care import matching
+    from aduan.care.services import common as care_common
+    from aduan.sla import config as sla_config
+
+    sla_config.clear_cache()
+    care_common.clear_cache()
+    matching.clear_cache()
 
 
 @pytest.fixture(autouse=True)

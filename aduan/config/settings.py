@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "aduan.accounts",
     "aduan.customers",
     "aduan.tickets",
+    "aduan.sla",
+    "aduan.notifications",
+    "aduan.care",
     "aduan.api",
     "aduan.demo",
 ]
@@ -176,6 +179,49 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # API tokens live this long after their last use.
 ADUAN_TOKEN_TTL_DAYS = env_int("ADUAN_TOKEN_TTL_DAYS", 30)
+
+# Background work: Celery on Redis or RabbitMQ (docs/sla.md). Without CELERY_BROKER_URL Aduan
+# runs embedded: tasks run in the process that queues them (after its transaction commits),
+# and `aduan serve` runs the periodic sweeps itself, so one machine needs no extra server.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+ADUAN_EMBEDDED_TASKS = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = ADUAN_EMBEDDED_TASKS
+# An embedded task that fails must not fail the web request that queued it; it is logged,
+# and the periodic sweep picks its work up again.
+CELERY_TASK_EAGER_PROPAGATES = False
+# A job is acknowledged only when done: a worker killed mid-job leaves it to another one
+# (at once if a pool process dies, after the visibility timeout if the whole worker does).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "aduan")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# How often the sweeps run: due times, escalations, overdue promises, webhook retries.
+ADUAN_SWEEP_SECONDS = env_int("ADUAN_SWEEP_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = {
+    name: {
+        "task": task,
+        "schedule": float(ADUAN_SWEEP_SECONDS),
+        # Missed runs (every worker down for an hour) do not pile up: one sweep catches up.
+        "options": {"expires": float(ADUAN_SWEEP_SECONDS)},
+    }
+    for name, task in (
+        ("sla-sweep", "aduan.sla.sweep"),
+        ("promise-sweep", "aduan.care.sweep_promises"),
+        ("webhook-retry", "aduan.care.retry_webhooks"),
+    )
+}
+# Seconds an outbound webhook may take to answer.
+ADUAN_WEBHOOK_TIMEOUT = env_int("ADUAN_WEBHOOK_TIMEOUT", 10)
 
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

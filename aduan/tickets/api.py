@@ -13,6 +13,7 @@ from pydantic import Field
 from aduan.accounts.models import User
 from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.core.errors import NotFound
+from aduan.sla import clock as sla_clock
 from aduan.tickets import selectors, services, workflow
 from aduan.tickets.attachments import add_attachment
 from aduan.tickets.models import (
@@ -29,6 +30,7 @@ StatusName = Literal[
     "new", "open", "in_progress", "forwarded", "pending", "resolved", "closed", "cancelled"
 ]
 SolutionChannelName = Literal["phone", "email", "letter", "verbal", "portal", "chat"]
+SlaStateName = Literal["ok", "near", "breached", "paused", "met", "missed", "none"]
 
 
 def _user(request: HttpRequest) -> User:
@@ -84,6 +86,18 @@ class TicketSummary(Schema):
     due_at: datetime.datetime
     first_response_due_at: datetime.datetime | None
     updated_at: datetime.datetime
+    sla_state: SlaStateName = Field(
+        description="Against the targets: ok, near, breached or paused while open; met or "
+        "missed once resolved; none when cancelled. For colouring queues."
+    )
+    first_response_breached_at: datetime.datetime | None
+    resolution_breached_at: datetime.datetime | None
+    is_hard_complaint: bool
+    is_super_emergency: bool
+
+    @staticmethod
+    def resolve_sla_state(obj: Ticket) -> str:
+        return sla_clock.state(obj)
 
     @staticmethod
     def resolve_channel(obj: Ticket) -> dict[str, Any] | None:
@@ -108,6 +122,10 @@ class TicketSummary(Schema):
 
 class TicketOut(TicketSummary):
     description: str
+    first_response_warn_at: datetime.datetime | None
+    resolution_warn_at: datetime.datetime | None
+    pending_since: datetime.datetime | None
+    sla_paused_at: datetime.datetime | None
     status_label: str
     first_response_at: datetime.datetime | None
     resolved_at: datetime.datetime | None

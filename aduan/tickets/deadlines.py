@@ -1,7 +1,8 @@
-"""Due times for a new or reprioritised ticket.
+"""Due times of a ticket: the seam between the ticket services and the service-level clock.
 
-Until service-level policies exist (issue 4), the priority's targets are counted in calendar
-hours from the time the complaint was received.
+The ticket services call these at intake, on reclassification, on every status change and
+on the first answer to the customer; ``aduan.sla.clock`` does the work (policies, business
+calendars, pausing while pending). See docs/sla.md.
 """
 
 from __future__ import annotations
@@ -9,11 +10,36 @@ from __future__ import annotations
 import datetime
 
 from aduan.organisation.models import Priority
+from aduan.sla import clock
+from aduan.tickets.models import Ticket, TicketEvent
 
 
 def first_response_due(priority: Priority, start: datetime.datetime) -> datetime.datetime:
+    """The priority's own target in calendar hours (used when no policy applies)."""
     return start + datetime.timedelta(hours=priority.response_hours)
 
 
 def resolution_due(priority: Priority, start: datetime.datetime) -> datetime.datetime:
     return start + datetime.timedelta(hours=priority.resolution_hours)
+
+
+def start(ticket: Ticket) -> list[str]:
+    """A new ticket: choose its policy and set its due times."""
+    return clock.start(ticket)
+
+
+def retarget(ticket: Ticket) -> list[str]:
+    """Priority or category changed: the policy and due times may change."""
+    return clock.retarget(ticket)
+
+
+def on_status_change(
+    ticket: Ticket, source: str, target: str, now: datetime.datetime
+) -> tuple[list[str], list[TicketEvent]]:
+    return clock.on_status_change(ticket, source, target, now)
+
+
+def on_first_response(
+    ticket: Ticket, now: datetime.datetime
+) -> tuple[list[str], list[TicketEvent]]:
+    return clock.on_first_response(ticket, now)

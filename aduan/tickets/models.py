@@ -109,6 +109,46 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
 
+    # Service levels (aduan.sla). The due times above come from the policy chosen at intake;
+    # the fields below keep the clock's state. Columns that bulk loaders leave out have
+    # database defaults.
+    sla_policy = models.ForeignKey(
+        "sla.SlaPolicy",
+        verbose_name=_("service-level policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # When the current resolution clock started: empty means received_at; a reopened
+    # ticket starts a new one.
+    sla_started_at = models.DateTimeField(_("resolution clock started"), null=True, blank=True)
+    # Counted time (on the policy's clock) spent paused while pending, added to the targets.
+    sla_paused_seconds = models.PositiveIntegerField(
+        _("paused time (seconds)"), default=0, db_default=0
+    )
+    sla_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    # Bumped when the targets are set again (reopened, reprioritised): the escalation ladder
+    # starts over.
+    sla_cycle = models.PositiveIntegerField(_("service-level cycle"), default=0, db_default=0)
+    # The next moment the sweep must look at this ticket (a target near or missed, or a
+    # ladder step due); empty when no timer runs. The sweep reads only rows due by now.
+    sla_next_check_at = models.DateTimeField(null=True, blank=True)
+    first_response_warn_at = models.DateTimeField(
+        _("first response target near at"), null=True, blank=True
+    )
+    resolution_warn_at = models.DateTimeField(_("resolution target near at"), null=True, blank=True)
+    first_response_breached_at = models.DateTimeField(
+        _("first response target missed at"), null=True, blank=True
+    )
+    resolution_breached_at = models.DateTimeField(
+        _("resolution target missed at"), null=True, blank=True
+    )
+    pending_since = models.DateTimeField(_("pending since"), null=True, blank=True)
+    # Seed 004: hard complaints and super emergencies get their own queues.
+    is_hard_complaint = models.BooleanField(_("hard complaint"), default=False, db_default=False)
+    is_super_emergency = models.BooleanField(_("super emergency"), default=False, db_default=False)
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -142,6 +182,23 @@ class Ticket(models.Model):
             models.Index(fields=["status", "id"], name="ticket_status_id_idx"),
             models.Index(fields=["team", "status", "id"], name="ticket_team_status_id_idx"),
             models.Index(fields=["received_at"], name="ticket_received_idx"),
+            # The service-level sweep: "which tickets need a look now" is a range scan over
+            # the few rows with a timer running, whatever the table's size.
+            models.Index(
+                fields=["sla_next_check_at"],
+                condition=Q(sla_next_check_at__isnull=False),
+                name="ticket_sla_next_check_idx",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(is_hard_complaint=True),
+                name="ticket_hard_complaint_idx",
+            ),
+            models.Index(
+                fields=["id"],
+                condition=Q(is_super_emergency=True),
+                name="ticket_super_emergency_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +221,15 @@ class EventKind(models.TextChoices):
     ESCALATION = "escalation", _("Escalated")
     ASSIGNMENT = "assignment", _("Assignment or classification changed")
     ATTACHMENT = "attachment", _("Attachment added")
+    SLA_BREACH = "sla_breach", _("Service-level target missed")
+    SLA_ALERT = "sla_alert", _("Service-level alert")
+    HARD_COMPLAINT = "hard_complaint", _("Hard complaint")
+    FOLLOW_UP = "follow_up", _("Support desk follow-up")
+    SUPER_EMERGENCY = "super_emergency", _("Super emergency")
+    PROGRESS = "progress", _("Progress update")
+    PROMISE = "promise", _("Promise to the customer")
+    CALLBACK = "callback", _("Callback to the customer")
+    SPECIAL_ACTION = "special_action", _("Special action by the director")
 
 
 # Kinds the customer sees in their own timeline; the rest is internal to the organisation.

@@ -57,6 +57,15 @@ LIST_FIELDS = (
     "assignee__username",
     "assignee__first_name",
     "assignee__last_name",
+    # Service-level state and care flags, for colouring the queue (aduan.sla.clock.state).
+    "first_response_at",
+    "first_response_warn_at",
+    "resolution_warn_at",
+    "first_response_breached_at",
+    "resolution_breached_at",
+    "sla_paused_at",
+    "is_hard_complaint",
+    "is_super_emergency",
 )
 MAX_PAGE = 100
 

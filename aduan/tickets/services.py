@@ -25,7 +25,7 @@ from aduan.core.validation import Errors, clean_text
 from aduan.customers.models import Customer
 from aduan.organisation import selectors as org
 from aduan.organisation.models import Category, Channel, ChannelKind, Priority, Team, TeamKind
-from aduan.tickets import deadlines, workflow
+from aduan.tickets import deadlines, lifecycle, workflow
 from aduan.tickets.models import (
     EventKind,
     Forwarding,
@@ -54,6 +54,8 @@ AUDITED_FIELDS = (
     "due_at",
     "first_response_due_at",
     "reopen_count",
+    "first_response_breached_at",
+    "resolution_breached_at",
 )
 
 
@@ -271,7 +273,7 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
         # A division is not a tier; it gets tickets through forwarding forms.
         tier = Tier.FRONT_LINE
 
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         reference=_new_reference(received),
         channel=channel,
         category=category,
@@ -285,12 +287,14 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
         tier=tier,
         status=Status.NEW if actor.role == Role.CUSTOMER else Status.OPEN,
         received_at=received,
-        first_response_due_at=deadlines.first_response_due(priority, received),
-        due_at=deadlines.resolution_due(priority, received),
         created_by=actor,
     )
+    # The service-level policy for its priority, category and channel sets the due times.
+    deadlines.start(ticket)
+    ticket.save(force_insert=True)
     _event(ticket, EventKind.CREATED, actor, channel=channel.code, status=ticket.status)
     _audit(actor, "ticket.created", ticket, {})
+    lifecycle.ticket_created.send(sender=Ticket, ticket=ticket, actor=actor)
     return ticket
 
 
@@ -358,11 +362,7 @@ def update_ticket(*, actor: User, reference: str, changes: TicketChanges) -> Tic
             priority = _priority(errors, changes.priority)
             if priority is not None and priority.pk != ticket.priority_id:
                 ticket.priority = priority
-                ticket.first_response_due_at = deadlines.first_response_due(
-                    priority, ticket.received_at
-                )
-                ticket.due_at = deadlines.resolution_due(priority, ticket.received_at)
-                fields += ["priority", "first_response_due_at", "due_at"]
+                fields.append("priority")
     if changes.team is not _UNSET:
         if changes.team is None:
             ticket.team = None
@@ -379,12 +379,25 @@ def update_ticket(*, actor: User, reference: str, changes: TicketChanges) -> Tic
     errors.raise_if_any()
     if not fields:
         return ticket
+    reclassified = [
+        name
+        for name in ("category", "priority")
+        if name in fields
+        and before[name] != (ticket.category_id if name == "category" else ticket.priority_id)
+    ]
+    if reclassified:
+        # The policy may differ for the new priority or category: due times follow.
+        fields += deadlines.retarget(ticket)
     _save(ticket, fields)
     after = snapshot(ticket, AUDITED_FIELDS)
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changed:
         _event(ticket, EventKind.ASSIGNMENT, actor, internal=True, changes=changed)
         _audit(actor, "ticket.updated", ticket, before)
+    if reclassified:
+        lifecycle.ticket_classified.send(
+            sender=Ticket, ticket=ticket, actor=actor, fields=reclassified
+        )
     return ticket
 
 
@@ -445,7 +458,11 @@ def add_message(
             )
             if ticket.first_response_at is None:
                 ticket.first_response_at = timezone.now()
-                _save(ticket, ["first_response_at"])
+                sla_fields, sla_events = deadlines.on_first_response(
+                    ticket, ticket.first_response_at
+                )
+                _save(ticket, ["first_response_at", *sla_fields])
+                TicketEvent.objects.bulk_create(sla_events)
             if ticket.status == Status.NEW:
                 _apply(ticket, actor, Status.OPEN, note="")
     else:
@@ -586,9 +603,11 @@ def _apply(
         ticket.reopen_count += 1
         ticket.resolved_at = None
         ticket.closed_at = None
-        # A reopened complaint gets a fresh resolution target from now.
-        ticket.due_at = deadlines.resolution_due(ticket.priority, now)
-        fields += ["reopen_count", "resolved_at", "closed_at", "due_at"]
+        fields += ["reopen_count", "resolved_at", "closed_at"]
+    # Pending pauses the clock, reopening gives a fresh resolution target from now,
+    # resolving late records the missed target (aduan.sla).
+    sla_fields, sla_events = deadlines.on_status_change(ticket, source, target, now)
+    fields += sla_fields
     _save(ticket, fields)
     _event(
         ticket,
@@ -601,7 +620,11 @@ def _apply(
     )
     if target == Status.RESOLVED:
         _event(ticket, EventKind.SOLUTION_REPORT, actor, body=note, channel=channel)
+    TicketEvent.objects.bulk_create(sla_events)
     _audit(actor, "ticket.status", ticket, before)
+    lifecycle.status_changed.send(
+        sender=Ticket, ticket=ticket, actor=actor, source=source, target=target
+    )
 
 
 def _withdraw_open_forwardings(ticket: Ticket, actor: User | None) -> None:

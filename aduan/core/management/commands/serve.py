@@ -3,9 +3,15 @@ auto-reloading development server with ``--reload``."""
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import os
+import subprocess
+import sys
+import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -24,10 +30,22 @@ class Command(BaseCommand):
         parser.add_argument("--reload", action="store_true", help="development server")
         parser.add_argument("--no-migrate", action="store_true", help="skip migrations")
         parser.add_argument("--quiet", action="store_true", help="no access log")
+        parser.add_argument(
+            "--no-sweeper",
+            action="store_true",
+            help="do not run the periodic sweeps here (embedded mode only; see docs/sla.md)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
+        # The autoreloader runs this command again in a child (RUN_MAIN): one sweeper only.
+        if (
+            settings.ADUAN_EMBEDDED_TASKS
+            and not options["no_sweeper"]
+            and os.environ.get("RUN_MAIN") != "true"
+        ):
+            _start_sweeper()
         if options["reload"]:
             call_command("runserver", options["bind"])
             return
@@ -51,3 +69,32 @@ class Command(BaseCommand):
 
         self.stdout.write(f"Aduan at http://{bind}/ (API: http://{bind}/api/v1/docs)")
         Server().run()
+
+
+def _start_sweeper() -> None:
+    """Embedded mode: the periodic sweeps run in a child process (``aduan sweep --loop``),
+    restarted if it dies and stopped when the server stops. A process of its own rather than a
+    thread here, because gunicorn forks its workers from this process."""
+    command = [sys.executable, "-m", "aduan.cli", "sweep", "--loop", "--exit-with-parent"]
+    state: dict[str, subprocess.Popen[bytes] | None] = {"child": None}
+    stopping = threading.Event()
+
+    def supervise() -> None:
+        while not stopping.is_set():
+            child = subprocess.Popen(command)  # noqa: S603
+            state["child"] = child
+            child.wait()
+            stopping.wait(5)
+
+    def stop() -> None:
+        stopping.set()
+        child = state["child"]
+        if child is not None and child.poll() is None:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    atexit.register(stop)
+    threading.Thread(target=supervise, name="aduan-sweeper", daemon=True).start()

@@ -1,0 +1,52 @@
+"""The periodic background work, run in one pass: service-level sweep, overdue promises,
+webhook retries.
+
+With a broker, Celery beat schedules each as a task (settings.CELERY_BEAT_SCHEDULE). In the
+embedded mode (no broker) ``aduan serve`` starts ``aduan sweep --loop``, which calls
+``run_once`` every ``ADUAN_SWEEP_SECONDS`` in its own process, so one machine needs no
+extra server. Both run the same services, which lock what they work on, so running both, or
+two loops, never does a job twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PassResult:
+    tickets: int = 0
+    breaches: int = 0
+    alerts: int = 0
+    escalations: int = 0
+    promises: int = 0
+    webhooks: int = 0
+
+
+def run_once() -> PassResult:
+    from aduan.care.services import promises, webhooks
+    from aduan.sla import services as sla
+
+    close_old_connections()
+    result = PassResult()
+    swept = sla.sweep_all()
+    result.tickets = swept.tickets
+    result.breaches = swept.breaches
+    result.alerts = swept.alerts
+    result.escalations = swept.escalations
+    while True:
+        overdue = promises.sweep_overdue()
+        result.promises += overdue.promises
+        if not overdue.more:
+            break
+    for delivery_id in webhooks.due_deliveries(timezone.now()):
+        if webhooks.deliver(delivery_id) != "skipped":
+            result.webhooks += 1
+    close_old_connections()
+    return result
