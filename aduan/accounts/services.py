@@ -6,15 +6,21 @@ import datetime
 import functools
 import hashlib
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import ApiToken, User
-from aduan.core.errors import ApplicationError
+from aduan.accounts.models import ApiToken, Role, User
+from aduan.audit.services import record, snapshot
+from aduan.core.errors import ApplicationError, NotFound, PermissionDenied
+from aduan.core.validation import Errors
 
 # Refreshing last_used_at on every request would write a row per request; once an hour is
 # enough to know whether a token is in use and to slide its expiry.
@@ -104,3 +110,163 @@ def user_for_token(key: str) -> User | None:
 
 def revoke_token(key: str) -> None:
     ApiToken.objects.filter(key_hash=_hash(key)).delete()
+
+
+# --- people: language, password, and the administrators' user management ----------------
+
+USER_AUDITED = ("username", "first_name", "last_name", "email", "role", "is_active", "language")
+LANGUAGE_CODES = ("id", "en")
+
+
+def _check_language(errors: Errors, language: str) -> str:
+    value = (language or "").strip()
+    if value not in ("", *LANGUAGE_CODES):
+        errors.add("language", _("Must be one of: %(choices)s.") % {"choices": "id, en"})
+    return value
+
+
+@transaction.atomic
+def set_language(*, actor: User, language: str) -> User:
+    """The language ``actor`` reads Aduan in; empty for the organisation's default."""
+    errors = Errors()
+    value = _check_language(errors, language)
+    errors.raise_if_any()
+    if actor.language != value:
+        before = {"language": actor.language}
+        actor.language = value
+        actor.save(update_fields=["language"])
+        record(
+            actor=actor,
+            action="user.language",
+            instance=actor,
+            before=before,
+            after={"language": value},
+        )
+    return actor
+
+
+def _password_errors(errors: Errors, password: str, user: User, field: str = "password") -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        for message in exc.messages:
+            errors.add(field, str(message))
+
+
+@transaction.atomic
+def change_password(*, actor: User, new_password: str) -> User:
+    """A person sets their own new password (the caller has checked the old one)."""
+    errors = Errors()
+    _password_errors(errors, new_password, actor, "new_password")
+    errors.raise_if_any()
+    actor.set_password(new_password)
+    actor.save(update_fields=["password"])
+    # The audit log says that it changed, never the password or its hash.
+    record(
+        actor=actor,
+        action="user.password_changed",
+        instance=actor,
+        after={"password": "***"},
+    )
+    return actor
+
+
+@dataclass(frozen=True)
+class UserInput:
+    username: str
+    role: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    team_codes: tuple[str, ...] = ()
+    language: str = ""
+    is_active: bool = True
+    # Required for a new user; for an existing one, empty keeps the current password.
+    password: str = ""
+
+
+def _user_state(user: User) -> dict[str, object]:
+    state = snapshot(user, USER_AUDITED)
+    state["teams"] = sorted(team.code for team in user.teams.all()) if user.pk else []
+    return state
+
+
+@transaction.atomic
+def save_user(*, actor: User, user_id: int | None, data: UserInput) -> User:
+    """Create a staff login or change one: name, role, teams, language, active, password.
+    Administrators only. Customers get their logins on the portal, not here."""
+    from aduan.organisation.models import Team
+
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied(_("Only administrators may manage users."))
+    if user_id is None:
+        user = User()
+    else:
+        found = User.objects.select_for_update().filter(pk=user_id).first()
+        if found is None:
+            raise NotFound(_("No user %(id)s.") % {"id": user_id})
+        user = found
+    before = _user_state(user) if user.pk else {}
+    errors = Errors()
+    username = errors.text("username", data.username, max_length=150, single_line=True)
+    if username:
+        try:
+            User.username_validator(username)
+        except DjangoValidationError as exc:
+            errors.add("username", str(exc.messages[0]))
+        if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+            errors.add("username", _("This user name is taken."))
+    staff_roles = [role for role in Role.values if role != Role.CUSTOMER]
+    if data.role not in staff_roles:
+        errors.add("role", _("Must be one of: %(choices)s.") % {"choices": ", ".join(staff_roles)})
+    if user.pk and user.role == Role.CUSTOMER:
+        errors.add("role", _("Customer logins are managed on the customer portal."))
+    user.first_name = errors.text(
+        "first_name", data.first_name, max_length=150, required=False, single_line=True
+    )
+    user.last_name = errors.text(
+        "last_name", data.last_name, max_length=150, required=False, single_line=True
+    )
+    email = (data.email or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors.add("email", _("'%(value)s' is not an email address.") % {"value": email[:80]})
+    user.email = email
+    user.language = _check_language(errors, data.language)
+    codes = sorted(set(data.team_codes))
+    teams = list(Team.objects.filter(code__in=codes, is_active=True))
+    unknown = sorted(set(codes) - {team.code for team in teams})
+    if unknown:
+        errors.add(
+            "teams", _("Unknown or inactive team '%(code)s'.") % {"code": ", ".join(unknown)}
+        )
+    if user.pk == actor.pk and (not data.is_active or data.role != Role.ADMIN):
+        errors.add("role", _("You cannot take away your own administrator access."))
+    user.username = username
+    user.role = data.role
+    user.is_active = data.is_active
+    # Administrators also get Django's admin site for the rare settings.
+    user.is_staff = data.role == Role.ADMIN
+    user.is_superuser = data.role == Role.ADMIN
+    if data.password:
+        _password_errors(errors, data.password, user)
+    elif user.pk is None:
+        errors.add("password", _("This field is required and may not be empty."))
+    errors.raise_if_any()
+    if data.password:
+        user.set_password(data.password)
+    user.save()
+    user.teams.set(teams)
+    after = _user_state(user)
+    if data.password:
+        after["password"] = "***"  # noqa: S105 - a marker, never the password
+    record(
+        actor=actor,
+        action="user.created" if not before else "user.updated",
+        instance=user,
+        before=before,
+        after=after,
+    )
+    return user

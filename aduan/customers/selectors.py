@@ -46,3 +46,28 @@ def search_customers(
             Q(name__icontains=term) | Q(organisation_name__icontains=term) | Q(customer_number=term)
         )
     return customers.order_by("name", "id")
+
+
+def login_name_for(identifier: str) -> str:
+    """The user name to log a customer in with, from what they typed on the portal: their
+    email address, their phone number in any local spelling, or the user name itself."""
+    text = (identifier or "").strip()
+    if not text or len(text) > 254 or "\x00" in text:
+        return text
+    if "@" in text:
+        customer = (
+            Customer.objects.filter(email=text.lower(), user__isnull=False)
+            .select_related("user")
+            .first()
+        )
+        return customer.user.username if customer and customer.user else text.lower()
+    if any(ch.isdigit() for ch in text) and not any(ch.isalpha() for ch in text):
+        try:
+            number = normalise_phone(text)
+        except InvalidPhoneNumber:
+            return text
+        customer = (
+            Customer.objects.filter(phone=number, user__isnull=False).select_related("user").first()
+        )
+        return customer.user.username if customer and customer.user else number
+    return text

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar, cast
 
+from django.conf import settings
 from django.db.models import ForeignKey, Model
 
 from aduan.organisation.models import (
@@ -132,3 +133,50 @@ def attach_configuration(objects: Sequence[Model], **fields: type[Model]) -> Non
 
 def reference_prefix() -> str:
     return _cached(("organisation", "prefix"), lambda: organisation().reference_prefix)
+
+
+def timezone_name() -> str:
+    """The organisation's time zone, in which every date and time is shown (read only: the
+    settings' ``TIME_ZONE`` until the organisation row exists)."""
+
+    def load() -> str:
+        name = Organisation.objects.order_by("id").values_list("timezone", flat=True).first()
+        return name or settings.TIME_ZONE
+
+    return _cached(("organisation", "timezone"), load)
+
+
+def organisation_name() -> str:
+    def load() -> str:
+        name = Organisation.objects.order_by("id").values_list("name", flat=True).first()
+        return name or "Aduan"
+
+    return _cached(("organisation", "name"), load)
+
+
+def active_channels() -> list[Channel]:
+    return _cached(
+        ("channel", "<active>"),
+        lambda: list(Channel.objects.filter(is_active=True).order_by("name")),
+    )
+
+
+def active_categories() -> list[Category]:
+    return _cached(
+        ("category", "<active>"),
+        lambda: list(Category.objects.filter(is_active=True).order_by("name")),
+    )
+
+
+def all_priorities() -> list[Priority]:
+    return _cached(("priority", "<all>"), lambda: list(Priority.objects.order_by("rank", "id")))
+
+
+def active_teams(*, divisions: bool | None = None) -> list[Team]:
+    """Active teams by name; only divisions (``True``), only the others (``False``) or all."""
+    teams: list[Team] = _cached(
+        ("team", "<active>"), lambda: list(Team.objects.filter(is_active=True).order_by("name"))
+    )
+    if divisions is None:
+        return teams
+    return [team for team in teams if (team.kind == TeamKind.DIVISION) is divisions]

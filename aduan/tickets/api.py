@@ -15,14 +15,14 @@ from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.core.errors import NotFound
 from aduan.sla import clock as sla_clock
 from aduan.tickets import selectors, services, workflow
-from aduan.tickets.attachments import add_attachment
+from aduan.tickets.attachments import add_attachment, download_response
 from aduan.tickets.models import (
     Attachment,
     Forwarding,
     Ticket,
     TicketEvent,
 )
-from aduan.tickets.permissions import get_visible_ticket, sees_internal
+from aduan.tickets.permissions import get_visible_ticket
 
 router = Router(tags=["tickets"])
 Text = Annotated[str, Field(max_length=20_000)]
@@ -465,24 +465,8 @@ def upload_attachment(
 @router.get("/attachments/{attachment_id}/download", response={200: None, **ERRORS})
 def download_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse:
     """The file, always as a download, never rendered by the browser."""
-    user = _user(request)
-    attachment = Attachment.objects.select_related("ticket").filter(pk=attachment_id).first()
-    visible = (
-        attachment is not None
-        and selectors.visible_tickets_contains(user, attachment.ticket_id)
-        and (sees_internal(user) or not attachment.internal)
-    )
-    if attachment is None or not visible:
-        raise NotFound(_("No attachment %(id)s.") % {"id": attachment_id})
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.filename,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    attachment = selectors.get_visible_attachment(_user(request), attachment_id)
+    return download_response(attachment)
 
 
 @router.get("/forwardings", response={200: list[ForwardingOut], **ERRORS}, tags=["divisions"])

@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
-from aduan.core.errors import ValidationFailed
+from aduan.core.errors import NotFound, ValidationFailed
 from aduan.organisation import selectors as org
 from aduan.organisation.models import Category, Channel, Priority, Team
 from aduan.tickets.models import (
@@ -30,7 +30,7 @@ from aduan.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from aduan.tickets.permissions import sees_internal, visible_tickets
+from aduan.tickets.permissions import get_visible_ticket, sees_internal, visible_tickets
 
 ORDERINGS = ("-id", "due_at")
 # What a list row shows (tickets.api.TicketSummary): the page leaves the description, the
@@ -123,8 +123,9 @@ def _text_filter(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     )
 
 
-def list_tickets(user: User, filters: TicketFilters) -> tuple[list[Ticket], str | None]:
-    """One page of the tickets ``user`` may see, and the cursor of the next page (or None)."""
+def filtered_tickets(user: User, filters: TicketFilters) -> QuerySet[Ticket]:
+    """The tickets ``user`` may see that match ``filters`` (all but the cursor), unordered.
+    Both the page and the queue counts are cut from this one query."""
     errors: list[tuple[str, str]] = []
     if filters.ordering not in ORDERINGS:
         errors.append(("ordering", _("One of: %(choices)s.") % {"choices": ", ".join(ORDERINGS)}))
@@ -163,7 +164,12 @@ def list_tickets(user: User, filters: TicketFilters) -> tuple[list[Ticket], str 
         tickets = tickets.filter(tier=filters.tier)
     if filters.text:
         tickets = _text_filter(tickets, filters.text)
+    return tickets
 
+
+def list_tickets(user: User, filters: TicketFilters) -> tuple[list[Ticket], str | None]:
+    """One page of the tickets ``user`` may see, and the cursor of the next page (or None)."""
+    tickets = filtered_tickets(user, filters)
     if filters.cursor:
         values = _decode_cursor(filters.cursor)
         try:
@@ -196,6 +202,45 @@ def list_tickets(user: User, filters: TicketFilters) -> tuple[list[Ticket], str 
             [last.pk] if filters.ordering == "-id" else [last.due_at.isoformat(), last.pk]
         )
     return rows, next_cursor
+
+
+# Queue counts stop counting here: "999+" says enough, and counting a million open
+# tickets would cost seconds where a capped count walks at most this many index entries.
+COUNT_CAP = 1000
+
+
+def count_tickets(user: User, filters: TicketFilters, *, cap: int = COUNT_CAP) -> int:
+    """How many tickets match ``filters``, counted up to ``cap`` (a return of ``cap`` means
+    "at least that many")."""
+    limited = filtered_tickets(user, filters).order_by().values("id")[:cap]
+    return limited.count()
+
+
+def ticket_for_display(user: User, reference: str) -> Ticket:
+    """The ticket with everything its page shows, or NotFound as in ``get_visible_ticket``."""
+    ticket = get_visible_ticket(user, reference)
+    return Ticket.objects.select_related(
+        "channel", "category", "priority", "team", "assignee", "customer", "created_by"
+    ).get(pk=ticket.pk)
+
+
+def ticket_forwardings(user: User, ticket: Ticket) -> list[Forwarding]:
+    """The forwarding forms of ``ticket`` that ``user`` may read, oldest first."""
+    return list(visible_forwardings(user).filter(ticket=ticket).order_by("id"))
+
+
+def get_visible_attachment(user: User, attachment_id: int) -> Attachment:
+    """An attachment of a ticket ``user`` may see (internal files for staff only), or
+    NotFound exactly like a missing one."""
+    attachment = Attachment.objects.select_related("ticket").filter(pk=attachment_id).first()
+    visible = (
+        attachment is not None
+        and visible_tickets_contains(user, attachment.ticket_id)
+        and (sees_internal(user) or not attachment.internal)
+    )
+    if attachment is None or not visible:
+        raise NotFound(_("No attachment %(id)s.") % {"id": attachment_id})
+    return attachment
 
 
 def timeline(user: User, ticket: Ticket) -> list[TicketEvent]:

@@ -1,0 +1,33 @@
+"""Reads of people: who can own tickets, and the administrators' user list."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from aduan.accounts.models import Role, User
+from aduan.accounts.roles import FRONT_STAFF
+
+
+def assignable_users() -> list[User]:
+    """Active front-line staff, who may own tickets (see tickets.services._assignee)."""
+    return list(
+        User.objects.filter(is_active=True, role__in=FRONT_STAFF).order_by(
+            "first_name", "last_name", "username"
+        )[:500]
+    )
+
+
+def list_users(*, role: str | None = None, text: str | None = None) -> QuerySet[User]:
+    """Staff logins for the administrators' page (customers are in the customer registry)."""
+    users = User.objects.exclude(role=Role.CUSTOMER).prefetch_related("teams")
+    if role:
+        users = users.filter(role=role)
+    if text and text.strip():
+        term = text.strip()
+        users = users.filter(
+            Q(username__icontains=term)
+            | Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(email__icontains=term)
+        )
+    return users.order_by("username")
