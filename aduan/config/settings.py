@@ -6,6 +6,7 @@ mode (``DEBUG`` off, the default) it refuses to start without ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django_htmx",
+    "axes",
     "aduan.core",
     "aduan.audit",
     "aduan.organisation",
@@ -83,6 +86,8 @@ INSTALLED_APPS = [
     "aduan.care",
     "aduan.api",
     "aduan.demo",
+    "aduan.console",
+    "aduan.portal",
 ]
 
 MIDDLEWARE = [
@@ -93,8 +98,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in person's language and the organisation's time zone (after auth).
+    "aduan.core.middleware.PreferencesMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "aduan.core.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.config.urls"
@@ -111,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "aduan.core.context_processors.ui",
             ],
         },
     },
@@ -147,6 +159,42 @@ _SQLITE_OPTIONS = {
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a login while the username is locked out from that address.
+# Its subclass lets the API token endpoint (which has no HTML form) through unchanged.
+AUTHENTICATION_BACKENDS = [
+    "aduan.core.auth.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Login rate limiting (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair waits AXES_COOLOFF_MINUTES; a good login resets the count.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "aduan/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "aduan.core.auth.client_ip"
+AXES_VERBOSE = False
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Mail (portal sign-up verification): printed to the console in development.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "aduan@localhost")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -179,6 +227,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # API tokens live this long after their last use.
 ADUAN_TOKEN_TTL_DAYS = env_int("ADUAN_TOKEN_TTL_DAYS", 30)
+# The console's queues and inbox ask for changes this often (htmx polling; docs/ui.md).
+ADUAN_POLL_SECONDS = env_int("ADUAN_POLL_SECONDS", 20)
 
 # Background work: Celery on Redis or RabbitMQ (docs/sla.md). Without CELERY_BROKER_URL Aduan
 # runs embedded: tasks run in the process that queues them (after its transaction commits),
@@ -238,5 +288,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # One line per login otherwise; lockouts are still logged (as warnings).
+        "axes": {"level": "WARNING"},
     },
 }

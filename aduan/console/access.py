@@ -1,0 +1,59 @@
+"""Who may open which console page. The services check every write again; these decorators
+only keep people away from pages that would show them nothing they may use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from aduan.accounts.models import Role, User
+from aduan.accounts.roles import FRONT_STAFF, STAFF_ROLES
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+StrOrPromise = str | Promise
+
+
+def actor(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _guard(allowed: frozenset[str] | set[str], message: StrOrPromise) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("console:login"))
+            role = getattr(user, "role", None)
+            if role == Role.CUSTOMER:
+                # Customers have their own side of Aduan.
+                return redirect("portal:home")
+            if role not in allowed:
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        return cast(View, wrapped)
+
+    return decorator
+
+
+def staff_required(view: View) -> View:
+    return _guard(STAFF_ROLES, _("This page is for staff."))(view)
+
+
+def front_staff_required(view: View) -> View:
+    return _guard(FRONT_STAFF, _("Only front-line staff may use this page."))(view)
+
+
+def admin_required(view: View) -> View:
+    return _guard({Role.ADMIN}, _("Only administrators may use this page."))(view)

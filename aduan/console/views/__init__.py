@@ -1,0 +1,1 @@
+"""Views of the agent console: each parses a form, calls one service or selector, renders."""

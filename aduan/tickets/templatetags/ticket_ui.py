@@ -1,0 +1,105 @@
+"""How tickets and their timeline read in the console and the portal."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aduan.organisation import selectors as org
+from aduan.tickets.models import EventKind, Status, Ticket, TicketEvent, Tier
+
+register = template.Library()
+
+
+def status_text(value: str) -> str:
+    try:
+        return str(Status(value).label)
+    except ValueError:
+        return value
+
+
+@register.simple_tag
+def status_badge(value: str) -> str:
+    return format_html(
+        '<span class="badge status-{}" data-status="{}">{}</span>', value, value, status_text(value)
+    )
+
+
+@register.filter
+def tier_label(value: int) -> str:
+    try:
+        return str(Tier(value).label)
+    except ValueError:
+        return str(value)
+
+
+def _team_name(code: object) -> str:
+    team = org.team_by_code(str(code)) if code else None
+    return team.name if team else str(code or "")
+
+
+FIELD_NAMES = {
+    "status": gettext_lazy("status"),
+    "tier": gettext_lazy("tier"),
+    "team": gettext_lazy("team"),
+    "assignee": gettext_lazy("assignee"),
+    "category": gettext_lazy("category"),
+    "priority": gettext_lazy("priority"),
+    "is_technical": gettext_lazy("technical"),
+    "subject": gettext_lazy("subject"),
+    "due_at": gettext_lazy("resolution due"),
+    "first_response_due_at": gettext_lazy("first response due"),
+}
+
+
+@register.filter
+def event_summary(event: TicketEvent) -> str:
+    """One line saying what happened, beside the entry's kind and author."""
+    data = event.data or {}
+    kind = event.kind
+    if kind == EventKind.STATUS_CHANGE:
+        return _("From %(source)s to %(target)s.") % {
+            "source": status_text(str(data.get("source", ""))),
+            "target": status_text(str(data.get("target", ""))),
+        }
+    if kind == EventKind.CREATED:
+        return _("Recorded as %(status)s.") % {"status": status_text(str(data.get("status", "")))}
+    if kind in (EventKind.FORWARDED, EventKind.DIVISION_RESPONSE):
+        return _("Division: %(team)s.") % {"team": _team_name(data.get("team"))}
+    if kind == EventKind.ESCALATION:
+        summary = _("From tier %(source)s to tier %(target)s.") % {
+            "source": data.get("source_tier", "?"),
+            "target": data.get("target_tier", "?"),
+        }
+        if data.get("team"):
+            summary += " " + _("Team: %(team)s.") % {"team": _team_name(data.get("team"))}
+        return summary
+    if kind == EventKind.ASSIGNMENT:
+        changed = data.get("changes") or {}
+        names = [str(FIELD_NAMES.get(name, name)) for name in changed]
+        return _("Changed: %(fields)s.") % {"fields": ", ".join(names)} if names else ""
+    if kind == EventKind.ATTACHMENT:
+        return str(data.get("filename", ""))
+    return ""
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    from aduan.tickets.models import SolutionChannel
+
+    try:
+        return str(SolutionChannel(value).label)
+    except ValueError:
+        return value
+
+
+@register.filter
+def is_from_customer(event: TicketEvent) -> bool:
+    return event.kind == EventKind.CUSTOMER_MESSAGE
+
+
+@register.filter
+def still_open(ticket: Ticket) -> bool:
+    return ticket.status not in (Status.CLOSED, Status.CANCELLED, Status.RESOLVED)
