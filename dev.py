@@ -100,7 +100,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def schemathesis(env: dict[str, str], label: str) -> None:
+def schemathesis(env: dict[str, str], label: str, usernames: tuple[str, ...]) -> None:
     """Fuzz the live API from its OpenAPI document; any 5xx fails the run."""
     data_dir = Path(tempfile.mkdtemp(prefix="aduan-fuzz-"))
     server_env = {
@@ -148,7 +148,7 @@ def schemathesis(env: dict[str, str], label: str) -> None:
                 break
             time.sleep(0.2)
         failures = 0
-        for username in ("admin", "agent", "customer", "division"):
+        for username in usernames:
             token = subprocess.run(
                 [str(PYTHON), str(ROOT / "tools" / "fetchtoken.py"), base, username, "fuzz-pass-1"],
                 cwd=ROOT,
@@ -164,7 +164,7 @@ def schemathesis(env: dict[str, str], label: str) -> None:
                 "--checks",
                 "not_a_server_error",
                 "--max-examples",
-                os.environ.get("FUZZ_EXAMPLES", "40"),
+                os.environ.get("FUZZ_EXAMPLES", "30"),
                 "--header",
                 f"Authorization: Bearer {token}",
                 "--seed",
@@ -217,9 +217,15 @@ def test(args: argparse.Namespace) -> None:
     else:
         say(f"PostgreSQL at {pg_url} not reachable: skipped the PostgreSQL run")
     if not args.quick:
-        schemathesis(env, "SQLite")
+        # PostgreSQL is stricter (NUL bytes, integer ranges), so it gets every role;
+        # SQLite one role, to keep the suite short.
+        schemathesis(env, "SQLite", ("admin",))
         if ran_pg:
-            schemathesis({**env, "DATABASE_URL": pg_url}, "PostgreSQL")
+            schemathesis(
+                {**env, "DATABASE_URL": pg_url},
+                "PostgreSQL",
+                ("admin", "agent", "customer", "division"),
+            )
     (ROOT / "data").mkdir(exist_ok=True)
     (ROOT / "data" / "last-test-run").write_text(
         f"sqlite=ok postgresql={'ok' if ran_pg else 'skipped'}\n"
