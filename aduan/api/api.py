@@ -8,8 +8,11 @@ from aduan.accounts.api import router as accounts_router
 from aduan.api import errors
 from aduan.api.auth import AUTH
 from aduan.audit.api import router as audit_router
+from aduan.care.api import router as care_router
 from aduan.customers.api import router as customers_router
+from aduan.notifications.api import router as notifications_router
 from aduan.organisation.api import router as organisation_router
+from aduan.sla.api import router as sla_router
 from aduan.tickets.api import router as tickets_router
 
 api = NinjaAPI(
@@ -32,3 +35,6 @@ api.add_router("", organisation_router)
 api.add_router("", customers_router)
 api.add_router("", tickets_router)
 api.add_router("", audit_router)
+api.add_router("", sla_router)
+api.add_router("", care_router)
+api.add_router("", notifications_router)

@@ -23,17 +23,32 @@ _WORD = re.compile(r"[a-z0-9]+\*?")
 _TTL_SECONDS = 30.0
 
 
-def normalise(text: str) -> list[str]:
-    """The words of ``text``: lower case, accents and punctuation dropped."""
+# A phrase found right after one of these (within ``NEGATION_WINDOW`` words) does not count:
+# "saya tidak mau berhenti berlangganan" is not a threat to cancel. Phrases that begin with a
+# negation themselves ("tidak akan menutup") are matched as written.
+NEGATIONS = frozenset(
+    {
+        "tidak", "tak", "gak", "nggak", "enggak", "ga", "bukan", "jangan", "belum",
+        "not", "never", "dont", "doesnt", "didnt", "wont", "cannot", "cant",
+    }
+)  # fmt: skip
+NEGATION_WINDOW = 2
+
+
+def _plain(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return [word.rstrip("*") for word in _WORD.findall(plain)]
+    # "don't" and "won't" become one word, as a phrase list would write them.
+    return plain.replace("'", "").replace("\u2019", "")
+
+
+def normalise(text: str) -> list[str]:
+    """The words of ``text``: lower case, accents, apostrophes and punctuation dropped."""
+    return [word.rstrip("*") for word in _WORD.findall(_plain(text))]
 
 
 def _phrase_words(phrase: str) -> tuple[str, ...]:
-    decomposed = unicodedata.normalize("NFKD", phrase.lower())
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return tuple(_WORD.findall(plain))
+    return tuple(_WORD.findall(_plain(phrase)))
 
 
 @dataclass(frozen=True)
@@ -73,13 +88,18 @@ class Matcher:
                 self.exact.setdefault(first, []).append(rule)
 
     def find(self, text: str) -> dict[str, list[str]]:
-        """``{criterion: [phrases that matched, in list order]}``."""
+        """``{criterion: [phrases that matched, in the order they appear in the text]}``."""
         words = normalise(text)
         found: dict[str, list[str]] = {}
         for index, word in enumerate(words):
             candidates = list(self.exact.get(word, ()))
             candidates += [rule for prefix, rule in self.prefixed if word.startswith(prefix)]
+            if not candidates:
+                continue
+            negated = any(w in NEGATIONS for w in words[max(0, index - NEGATION_WINDOW) : index])
             for rule in candidates:
+                if negated and rule.words[0] not in NEGATIONS:
+                    continue
                 if rule.matches_at(words, index):
                     phrases = found.setdefault(rule.criterion, [])
                     if rule.phrase not in phrases:

@@ -238,14 +238,16 @@ def report(
         rows = rows.filter(created_at__gte=since)
     if until is not None:
         rows = rows.filter(created_at__lt=until)
+    # Aliases must not reuse field names ("reached", "solved"): Django would take them for
+    # the aggregates inside each other's filters.
     totals = rows.aggregate(
-        listed=Count("id"),
-        pending=Count("id", filter=Q(status=CallbackStatus.PENDING)),
-        reached=Count("id", filter=Q(status=CallbackStatus.DONE)),
-        unreachable=Count("id", filter=Q(status=CallbackStatus.UNREACHABLE)),
-        solved=Count("id", filter=Q(status=CallbackStatus.DONE, solved=True)),
-        not_solved=Count("id", filter=Q(status=CallbackStatus.DONE, solved=False)),
-        average_satisfaction=Avg("satisfaction"),
+        n_listed=Count("id"),
+        n_pending=Count("id", filter=Q(status=CallbackStatus.PENDING)),
+        n_reached=Count("id", filter=Q(status=CallbackStatus.DONE)),
+        n_unreachable=Count("id", filter=Q(status=CallbackStatus.UNREACHABLE)),
+        n_solved=Count("id", filter=Q(status=CallbackStatus.DONE, solved=True)),
+        n_not_solved=Count("id", filter=Q(status=CallbackStatus.DONE, solved=False)),
+        average=Avg("satisfaction"),
     )
     distribution = {
         str(score): count
@@ -262,19 +264,19 @@ def report(
             "solved": solved,
             "average_satisfaction": round(avg, 2) if avg is not None else None,
         }
-        for code, listed, reached, solved, avg in rows.values_list("ticket__category__code")
+        for code, listed, reached, solved, avg in rows.values("ticket__category__code")
         .annotate(
-            listed=Count("id"),
-            reached=Count("id", filter=Q(status=CallbackStatus.DONE)),
-            solved=Count("id", filter=Q(status=CallbackStatus.DONE, solved=True)),
-            avg=Avg("satisfaction"),
+            n_listed=Count("id"),
+            n_reached=Count("id", filter=Q(status=CallbackStatus.DONE)),
+            n_solved=Count("id", filter=Q(status=CallbackStatus.DONE, solved=True)),
+            average=Avg("satisfaction"),
         )
-        .values_list("ticket__category__code", "listed", "reached", "solved", "avg")
+        .values_list("ticket__category__code", "n_listed", "n_reached", "n_solved", "average")
         .order_by("ticket__category__code")
     ]
-    average = totals.pop("average_satisfaction")
+    average = totals["average"]
     return {
-        **totals,
+        **{key[2:]: value for key, value in totals.items() if key.startswith("n_")},
         "average_satisfaction": round(average, 2) if average is not None else None,
         "satisfaction": {str(score): distribution.get(str(score), 0) for score in range(1, 6)},
         "by_category": by_category,

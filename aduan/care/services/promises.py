@@ -144,7 +144,7 @@ def make_promise(*, actor: User, reference: str, data: PromiseInput) -> Promise:
         instance=promise,
         after={
             "ticket": ticket.reference,
-            "due_at": data.due_at,
+            "due_at": data.due_at.isoformat(),
             "guardian": guardian.pk,
             "kind": data.kind,
         },
@@ -227,7 +227,7 @@ def sweep_overdue(*, now: datetime.datetime | None = None, limit: int = BATCH) -
                 action="promise.overdue",
                 instance=promise,
                 before={"overdue_at": None},
-                after={"overdue_at": now},
+                after={"overdue_at": now.isoformat()},
             )
             notifications.notify(
                 [promise.guardian, *desk],
