@@ -52,7 +52,7 @@ class TokenOut(Schema):
 @router.post("/auth/token", auth=None, response={201: TokenOut, **ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn) -> Status[TokenOut]:
     """Exchange a user name and password for a bearer token."""
-    key = issue_token(username=payload.username, password=payload.password)
+    key = issue_token(username=payload.username, password=payload.password, request=request)
     from aduan.accounts.services import user_for_token
 
     user = user_for_token(key)

@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,10 +37,13 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-@transaction.atomic
-def issue_token(*, username: str, password: str) -> str:
-    """Check the credentials and return a new bearer token (shown once, stored hashed)."""
-    user = authenticate(username=username, password=password)
+def issue_token(*, username: str, password: str, request: HttpRequest | None = None) -> str:
+    """Check the credentials and return a new bearer token (shown once, stored hashed).
+
+    With the ``request``, django-axes counts failures and refuses a locked-out name from that
+    address, as on the web login forms (aduan.core.auth). The check runs outside a
+    transaction on purpose: the refusal must not roll back the failure axes just recorded."""
+    user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         raise AuthenticationFailed(_("Wrong user name or password."), field="password")
     key = secrets.token_urlsafe(32)

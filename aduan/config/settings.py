@@ -176,7 +176,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "aduan/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "aduan.core.auth.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "aduan.core.auth.client_ip"
 AXES_VERBOSE = False
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).

@@ -6,14 +6,17 @@ from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 class AxesBackend(AxesStandaloneBackend):  # type: ignore[misc]
-    """django-axes' lockout check for every login made through a web form.
+    """django-axes' lockout check for every login: the console's and the portal's forms and
+    the API token endpoint, all of which pass the request.
 
-    Axes needs the request to know the client's address and refuses to run without one. The
-    API token endpoint authenticates without a request; it is left to the next backend here
+    Axes needs the request to know the client's address and refuses to run without one; a
+    login without a request (``Client.login`` in tests, a shell) is left to the next backend
     (``ModelBackend``) instead of failing with axes' ``ValueError``.
     """
 
@@ -44,3 +47,13 @@ def client_ip(request: HttpRequest) -> str | None:
             return str(forwarded[-proxies])
     address = request.META.get("REMOTE_ADDR")
     return str(address) if address else None
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """What a locked-out login gets: the API its usual error shape, people a page."""
+    message = _("Too many failed log-in attempts; try again later.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "locked_out"}, status=429)
+    return render(request, "aduan/locked_out.html", status=429)

@@ -99,3 +99,17 @@ def test_a_weak_new_password_is_refused_beside_the_field(browser):
     assert response.status_code == 400
     assert b'id="id_new_password2-error"' in response.content
     assert User.objects.get(username="agent").check_password("pw")
+
+
+def test_the_api_token_endpoint_is_rate_limited_too(api, org, settings):
+    client = api(language="en")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/auth/token", {"username": "agent", "password": "x"}).status_code == 401
+    locked = client.post("/auth/token", {"username": "agent", "password": "x"})
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "locked_out"
+    assert client.post("/auth/token", {"username": "agent", "password": "pw"}).status_code == 429
+    # The web login of that name from this address is locked as well.
+    assert (
+        Client().post("/console/login/", {"username": "agent", "password": "pw"}).status_code == 429
+    )
