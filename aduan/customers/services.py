@@ -75,7 +75,14 @@ def _require_staff(actor: User) -> None:
         raise PermissionDenied(_("Only front-line staff may manage customers."))
 
 
-def _apply(customer: Customer, data: CustomerInput, errors: Errors, *, creating: bool) -> None:
+def _apply(
+    customer: Customer,
+    data: CustomerInput,
+    errors: Errors,
+    *,
+    creating: bool,
+    require_contact: bool = True,
+) -> None:
     given = {
         f.name: getattr(data, f.name) for f in fields(data) if getattr(data, f.name) is not _UNSET
     }
@@ -107,7 +114,7 @@ def _apply(customer: Customer, data: CustomerInput, errors: Errors, *, creating:
         elif given["is_verified"] != customer.is_verified:
             customer.is_verified = bool(given["is_verified"])
             customer.verified_at = timezone.now() if customer.is_verified else None
-    if not errors and not customer.phone and not customer.email:
+    if require_contact and not errors and not customer.phone and not customer.email:
         errors.add("phone", _("Give a phone number or an email address (or both)."))
 
 
@@ -134,13 +141,18 @@ def _check_duplicates(customer: Customer) -> None:
 
 
 @transaction.atomic
-def register_customer(*, actor: User | None, data: CustomerInput) -> Customer:
-    """Register a caller not yet known (seed 001 step 4). New customers start unverified."""
+def register_customer(
+    *, actor: User | None, data: CustomerInput, require_contact: bool = True
+) -> Customer:
+    """Register a caller not yet known (seed 001 step 4). New customers start unverified.
+
+    ``require_contact=False`` is for senders on social media, known only by their account on
+    that channel (aduan.channels.webhooks keeps the account)."""
     if actor is not None:
         _require_staff(actor)
     customer = Customer(created_by=actor)
     errors = Errors()
-    _apply(customer, data, errors, creating=True)
+    _apply(customer, data, errors, creating=True, require_contact=require_contact)
     errors.raise_if_any()
     _check_duplicates(customer)
     customer.save()

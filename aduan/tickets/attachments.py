@@ -186,3 +186,32 @@ def download_response(attachment: Attachment) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
+
+def add_received_attachment(
+    *,
+    event: TicketEvent,
+    path: str,
+    checksum: str,
+    filename: str,
+    content_type: str,
+    size: int,
+) -> Attachment:
+    """A file that came with a customer's message by mail or another channel, already
+    checked (``check_file``) and stored (``store_file``), on that message's timeline entry."""
+    attachment = Attachment.objects.create(
+        ticket_id=event.ticket_id,
+        event=event,
+        file=path,
+        filename=filename,
+        content_type=content_type,
+        size=size,
+        sha256=checksum,
+        internal=False,
+    )
+    record(
+        actor=None,
+        action="attachment.added",
+        instance=attachment,
+        after={"event": event.pk, "filename": filename, "sha256": checksum, "size": size},
+    )
+    return attachment

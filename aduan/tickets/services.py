@@ -37,6 +37,7 @@ from aduan.tickets.models import (
     Tier,
 )
 from aduan.tickets.permissions import get_visible_ticket
+from aduan.tickets.signals import customer_answered
 
 SUBJECT_MAX = 200
 BODY_MAX = 20_000
@@ -80,7 +81,7 @@ def _event(
     forwarding: Forwarding | None = None,
     **data: Any,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         author=actor,
@@ -90,6 +91,11 @@ def _event(
         forwarding=forwarding,
         data=data,
     )
+    if not internal and kind in (EventKind.REPLY, EventKind.SOLUTION_REPORT):
+        # Mail and the other channels queue its delivery in this transaction (an outbox row)
+        # and send after commit; see aduan/channels.
+        customer_answered.send(sender=TicketEvent, event=event)
+    return event
 
 
 def _save(ticket: Ticket, fields: list[str]) -> None:
@@ -862,3 +868,120 @@ def escalate(
 
 def may_reopen_closed(user: User) -> bool:
     return user.role in SUPERVISORS
+
+
+# --- intake by mail and the other channels ----------------------------------------------------
+# Complaints that arrive by themselves (aduan.channels: mail, chat, SMS, social media). Nobody
+# is signed in: the system is the actor, and what the message says never makes it anything
+# but the customer's own words.
+
+
+@transaction.atomic
+def receive_from_channel(
+    *,
+    channel: str,
+    customer: Customer,
+    subject: str,
+    description: str,
+    follows: Ticket | None = None,
+    details: dict[str, Any] | None = None,
+) -> tuple[Ticket, TicketEvent]:
+    """Open a ticket for a complaint that arrived by itself. Like one filed on the portal it
+    waits as ``new`` for the front line to classify. ``follows`` is the closed ticket the
+    customer wrote to again: the new one is its linked follow-up. Keep in step with
+    ``create_ticket``."""
+    errors = Errors()
+    subject_text = errors.text("subject", subject, max_length=SUBJECT_MAX, single_line=True)
+    description_text = errors.text("description", description, max_length=BODY_MAX)
+    channel_row = _channel(errors, channel)
+    priority = _priority(errors, None)
+    errors.raise_if_any()
+    assert channel_row is not None and priority is not None
+    received = timezone.now()
+    team = org.default_intake_team()
+    ticket = Ticket(
+        reference=_new_reference(received),
+        channel=channel_row,
+        priority=priority,
+        subject=subject_text,
+        description=description_text,
+        customer=customer,
+        team=team,
+        tier=(team.tier if team else None) or Tier.FRONT_LINE,
+        status=Status.NEW,
+        received_at=received,
+    )
+    deadlines.start(ticket)
+    ticket.save(force_insert=True)
+    extra = dict(details or {})
+    if follows is not None:
+        extra["follows"] = follows.reference
+    event = _event(
+        ticket, EventKind.CREATED, None, channel=channel_row.code, status=ticket.status, **extra
+    )
+    _audit(None, "ticket.created", ticket, {})
+    lifecycle.ticket_created.send(sender=Ticket, ticket=ticket, actor=None)
+    if follows is not None:
+        _event(
+            follows,
+            EventKind.NOTE,
+            None,
+            body=_("The customer wrote again after closing; follow-up ticket %(reference)s.")
+            % {"reference": ticket.reference},
+            internal=True,
+            follow_up=ticket.reference,
+        )
+    return ticket, event
+
+
+def accepts_channel_message(ticket: Ticket, *, reopen_closed: bool) -> bool:
+    """Whether a customer's message by mail or another channel joins ``ticket`` (else the
+    caller opens a linked follow-up): cancelled tickets never take one, closed ones only
+    when the organisation reopens them on a reply."""
+    if ticket.status == Status.CANCELLED:
+        return False
+    return ticket.status != Status.CLOSED or reopen_closed
+
+
+@transaction.atomic
+def receive_channel_message(
+    *,
+    ticket_id: int,
+    customer: Customer,
+    body: str,
+    channel: str,
+    reopen_closed: bool = False,
+    details: dict[str, Any] | None = None,
+) -> TicketEvent:
+    """The customer writes again on an existing ticket, by mail or another channel. On a
+    resolved ticket that is "the problem persists" and reopens it (seed 000 1.3.4); a closed
+    one reopens only with ``reopen_closed``. Refuses (Conflict) where
+    ``accepts_channel_message`` says no."""
+    ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
+    text = clean_text("body", body, max_length=BODY_MAX)
+    if not accepts_channel_message(ticket, reopen_closed=reopen_closed):
+        raise Conflict(
+            _("Ticket %(reference)s is %(status)s; file a new complaint instead.")
+            % {"reference": ticket.reference, "status": ticket.get_status_display()},
+            field="status",
+            extra={"current": ticket.status},
+        )
+    # Only the customer's own portal login may stand as the author: whatever the message
+    # claims, it never becomes a staff member's words.
+    user = customer.user if customer.user_id else None
+    author = user if user is not None and user.role == Role.CUSTOMER else None
+    extra = dict(details or {})
+    if customer.pk != ticket.customer_id:
+        extra["customer_id"] = customer.pk
+    event = _event(ticket, EventKind.CUSTOMER_MESSAGE, author, body=text, channel=channel, **extra)
+    if ticket.status in workflow.REOPEN_SOURCES:
+        _apply(ticket, None, Status.OPEN, note="")
+    else:
+        _save(ticket, [])
+    record(
+        actor=None,
+        action="ticket.message",
+        instance=ticket,
+        after={"event": event.pk, "kind": event.kind, "internal": False, "channel": channel},
+    )
+    return event
