@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "aduan.care",
     "aduan.api",
     "aduan.demo",
+    "aduan.channels.email",
+    "aduan.channels.webhooks",
     "aduan.console",
     "aduan.portal",
 ]
@@ -292,3 +294,35 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- Mail and the other channels (aduan/channels, docs/email.md) -----------------------------
+# SMTP for outbound mail is Django's EMAIL_* above, plus these two.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+# Message-IDs of mail Aduan sends end in "@" this domain (default: DEFAULT_FROM_EMAIL's).
+ADUAN_MAIL_DOMAIN = os.environ.get("ADUAN_MAIL_DOMAIN", "")
+# Larger inbound messages are refused with a bounce reason (a 20 MiB file is ~27 MiB encoded).
+ADUAN_MAIL_MAX_BYTES = env_int("ADUAN_MAIL_MAX_BYTES", 40 * 1024 * 1024)
+# At most this many system mails to one recipient about one ticket in the window: two
+# autoresponders answering each other stop here.
+ADUAN_MAIL_CAP = env_int("ADUAN_MAIL_CAP", 10)
+ADUAN_MAIL_CAP_MINUTES = env_int("ADUAN_MAIL_CAP_MINUTES", 10)
+# A sender with more messages than this in the window is held (stored, not processed).
+ADUAN_MAIL_FLOOD_LIMIT = env_int("ADUAN_MAIL_FLOOD_LIMIT", 30)
+ADUAN_MAIL_FLOOD_MINUTES = env_int("ADUAN_MAIL_FLOOD_MINUTES", 10)
+# A customer's message on a closed ticket reopens it (true) or opens a linked follow-up.
+ADUAN_REOPEN_CLOSED_ON_REPLY = env_bool("ADUAN_REOPEN_CLOSED_ON_REPLY", False)
+# Sending attempts (mail and webhooks) before a message is marked failed.
+ADUAN_DELIVERY_ATTEMPTS = env_int("ADUAN_DELIVERY_ATTEMPTS", 6)
+# How queued mail and webhook posts go out: "celery" (the default: a Celery job after commit,
+# run in the same process when Aduan runs embedded without a broker), "inline" (in the process
+# that queued it, without Celery) or "worker" (left for the sweep: `aduan mail-worker`).
+ADUAN_DELIVERY = os.environ.get("ADUAN_DELIVERY", "")
+if ADUAN_DELIVERY not in ("", "celery", "inline", "worker"):
+    raise ImproperlyConfigured(
+        f"ADUAN_DELIVERY must be celery, inline or worker, got {ADUAN_DELIVERY!r}"
+    )
+# IMAP mailboxes besides those configured in the database, comma-separated URLs:
+# imaps://user:password@imap.example.org:993/INBOX (imap+starttls://, imap:// for tests).
+ADUAN_IMAP_MAILBOXES = env_list("ADUAN_IMAP_MAILBOXES", [])
+ADUAN_IMAP_POLL_SECONDS = env_int("ADUAN_IMAP_POLL_SECONDS", 60)

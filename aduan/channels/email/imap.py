@@ -1,0 +1,283 @@
+"""Polling IMAP mailboxes (imap-tools), with IDLE where the server offers it.
+
+A message leaves the mailbox, or is marked, only after ``inbound.store`` committed it: a crash
+at any point leaves it either stored or still in the mailbox, and fetching it again after a
+crash stores nothing twice (the Message-ID is unique). Messages are fetched with
+``BODY.PEEK[]``, so polling never even sets ``\\Seen`` on mail it has not stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
+
+from aduan.channels.email import inbound
+from aduan.channels.email.models import AfterStore, Mailbox, Security, Source
+
+logger = logging.getLogger(__name__)
+STORED_FLAG = "$AduanStored"
+REFUSED_FLAG = "$AduanRefused"
+BATCH_MESSAGES = 50
+BATCH_BYTES = 64 * 1024 * 1024
+_UID = re.compile(rb"UID (\d+)")
+_SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+
+
+@dataclass
+class MailboxConfig:
+    name: str
+    host: str
+    port: int
+    security: str
+    username: str
+    password: str
+    folder: str = "INBOX"
+    after_store: str = AfterStore.DELETE
+    move_to: str = ""
+    use_idle: bool = True
+    address: str = ""
+    pk: int | None = None
+
+    @classmethod
+    def from_model(cls, row: Mailbox) -> MailboxConfig:
+        return cls(
+            name=row.name,
+            host=row.host,
+            port=row.port,
+            security=row.security,
+            username=row.username,
+            password=row.password,
+            folder=row.folder or "INBOX",
+            after_store=row.after_store,
+            move_to=row.move_to,
+            use_idle=row.use_idle,
+            address=row.address,
+            pk=row.pk,
+        )
+
+    @classmethod
+    def from_url(cls, url: str, index: int = 1) -> MailboxConfig:
+        """``imaps://user:password@host:993/INBOX?after=flag&name=support`` (``imap+starttls``,
+        ``imap`` without TLS); user and password percent-encoded."""
+        parts = urlsplit(url)
+        security = {
+            "imaps": Security.SSL,
+            "imap+starttls": Security.STARTTLS,
+            "imap": Security.NONE,
+        }.get(parts.scheme)
+        if security is None or not parts.hostname:
+            raise ValueError(f"not an IMAP URL: {parts.scheme}://{parts.hostname or ''}")
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        return cls(
+            name=query.get("name", f"env-{index}"),
+            host=parts.hostname,
+            port=parts.port or (993 if security == Security.SSL else 143),
+            security=security,
+            username=unquote(parts.username or ""),
+            password=unquote(parts.password or ""),
+            folder=unquote(parts.path.lstrip("/")) or "INBOX",
+            after_store=query.get("after", AfterStore.DELETE),
+            move_to=query.get("move_to", ""),
+            address=query.get("address", ""),
+        )
+
+
+def configured() -> list[MailboxConfig]:
+    """Active mailboxes from the database, then those in ADUAN_IMAP_MAILBOXES."""
+    boxes = [MailboxConfig.from_model(row) for row in Mailbox.objects.filter(is_active=True)]
+    for index, url in enumerate(settings.ADUAN_IMAP_MAILBOXES, start=1):
+        boxes.append(MailboxConfig.from_url(url, index))
+    return boxes
+
+
+@dataclass
+class PollResult:
+    mailbox: str
+    stored: int = 0
+    duplicates: int = 0
+    refused: int = 0
+    not_stored: int = 0
+    references: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def connect(config: MailboxConfig, timeout: float = 60) -> BaseMailBox:
+    box: BaseMailBox
+    if config.security == Security.SSL:
+        box = MailBox(config.host, config.port, timeout=timeout)
+    elif config.security == Security.STARTTLS:
+        box = MailBoxStartTls(config.host, config.port, timeout=timeout)
+    else:
+        box = MailBoxUnencrypted(config.host, config.port, timeout=timeout)
+    box.login(config.username, config.password, initial_folder=config.folder)
+    # Servers announce more after login (UIDPLUS, MOVE) than in their greeting.
+    status, data = box.client.capability()
+    if status == "OK" and data and isinstance(data[-1], bytes):
+        box.client.capabilities = tuple(data[-1].decode().upper().split())
+    return box
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _fetch(box: BaseMailBox, uids: list[str], parts: str) -> dict[str, tuple[int, bytes]]:
+    """``{uid: (size, literal)}`` from one UID FETCH; the literal is empty when ``parts``
+    asks for none. The server may put UID before or after the literal."""
+    status, data = box.client.uid("FETCH", ",".join(uids), parts)
+    if status != "OK":
+        raise OSError(f"UID FETCH failed: {data!r}")
+    result: dict[str, tuple[int, bytes]] = {}
+    items = list(data)
+    for index, item in enumerate(items):
+        if isinstance(item, tuple):
+            meta, literal = item[0], item[1]
+            following = items[index + 1] if index + 1 < len(items) else b""
+            tail = following if isinstance(following, bytes) else b""
+        elif isinstance(item, bytes):
+            meta, literal, tail = item, b"", b""
+        else:
+            continue
+        uid_match = _UID.search(meta) or _UID.search(tail)
+        if uid_match is None:
+            continue
+        size_match = _SIZE.search(meta) or _SIZE.search(tail)
+        result[uid_match.group(1).decode()] = (
+            int(size_match.group(1)) if size_match else len(literal),
+            literal,
+        )
+    return result
+
+
+def _mark(box: BaseMailBox, config: MailboxConfig, uids: list[str]) -> None:
+    """What happens to stored messages in the mailbox: deleted, moved or flagged."""
+    if not uids:
+        return
+    uid_set = ",".join(uids)
+    if config.after_store == AfterStore.MOVE and config.move_to:
+        box.move(uids, config.move_to)
+    elif config.after_store == AfterStore.FLAG:
+        box.client.uid("STORE", uid_set, "+FLAGS", f"({STORED_FLAG})")
+    else:
+        box.client.uid("STORE", uid_set, "+FLAGS", r"(\Deleted)")
+        if "UIDPLUS" in box.client.capabilities:
+            box.client.uid("EXPUNGE", uid_set)
+        else:
+            box.client.expunge()
+
+
+def poll_box(box: BaseMailBox, config: MailboxConfig) -> PollResult:
+    """Store every new message of the open mailbox ``box``, then clear them out of it."""
+    result = PollResult(config.name)
+    uids = box.uids(f"UNDELETED UNKEYWORD {STORED_FLAG} UNKEYWORD {REFUSED_FLAG}")
+    sizes: dict[str, int] = {}
+    for chunk in _chunks(uids, 500):
+        sizes.update(
+            {uid: size for uid, (size, _l) in _fetch(box, chunk, "(UID RFC822.SIZE)").items()}
+        )
+    limit = settings.ADUAN_MAIL_MAX_BYTES
+    big = [uid for uid in uids if sizes.get(uid, 0) > limit]
+    for uid in big:
+        headers = _fetch(box, [uid], "(UID RFC822.SIZE BODY.PEEK[HEADER])").get(uid)
+        if headers is None:
+            continue
+        stored = inbound.refuse_oversized(
+            headers[1], sizes[uid], source=Source.IMAP, mailbox=config.name
+        )
+        # Too big to store whole: it stays in the mailbox, marked, for a person to look at.
+        box.client.uid("STORE", uid, "+FLAGS", f"({REFUSED_FLAG})")
+        result.refused += int(stored.created)
+    batch: list[str] = []
+    batch_bytes = 0
+    small = [uid for uid in uids if uid in sizes and uid not in big]
+    for position, uid in enumerate(small):
+        batch.append(uid)
+        batch_bytes += sizes[uid]
+        last = position == len(small) - 1
+        if len(batch) >= BATCH_MESSAGES or batch_bytes >= BATCH_BYTES or last:
+            _store_batch(box, config, batch, result)
+            batch, batch_bytes = [], 0
+    return result
+
+
+def _store_batch(
+    box: BaseMailBox, config: MailboxConfig, uids: list[str], result: PollResult
+) -> None:
+    fetched = _fetch(box, uids, "(UID RFC822.SIZE BODY.PEEK[])")
+    done: list[str] = []
+    for uid in uids:
+        if uid not in fetched:
+            continue
+        try:
+            ingested = inbound.ingest(fetched[uid][1], source=Source.IMAP, mailbox=config.name)
+        except Exception:
+            # Not stored: it stays in the mailbox for the next poll.
+            logger.exception("Could not store message %s of mailbox %s", uid, config.name)
+            result.not_stored += 1
+            continue
+        done.append(uid)
+        if ingested.created:
+            result.stored += 1
+            if ingested.reference:
+                result.references.append(ingested.reference)
+        else:
+            result.duplicates += 1
+    _mark(box, config, done)
+
+
+def _record(config: MailboxConfig, error: str) -> None:
+    if config.pk is not None:
+        Mailbox.objects.filter(pk=config.pk).update(last_polled_at=timezone.now(), last_error=error)
+
+
+def poll(config: MailboxConfig) -> PollResult:
+    """Connect, store everything new, disconnect."""
+    try:
+        with connect(config) as box:
+            result = poll_box(box, config)
+    except Exception as exc:
+        logger.exception("Polling mailbox %s failed", config.name)
+        _record(config, f"{type(exc).__name__}: {exc}"[:2000])
+        return PollResult(config.name, error=str(exc))
+    _record(config, "")
+    return result
+
+
+def poll_all() -> list[PollResult]:
+    return [poll(config) for config in configured()]
+
+
+def watch(config: MailboxConfig, stop: threading.Event, interval: float | None = None) -> None:
+    """Keep one mailbox drained until ``stop`` is set: poll, then wait in IDLE (when the
+    server offers it and the mailbox allows it) or sleep ``interval`` seconds."""
+    wait = float(interval or settings.ADUAN_IMAP_POLL_SECONDS)
+    while not stop.is_set():
+        try:
+            with connect(config) as box:
+                idle = config.use_idle and "IDLE" in box.client.capabilities
+                while not stop.is_set():
+                    close_old_connections()
+                    result = poll_box(box, config)
+                    _record(config, "")
+                    if result.stored:
+                        logger.info("Mailbox %s: stored %d", config.name, result.stored)
+                    if idle:
+                        # Wakes on new mail; RFC 2177 wants IDLE renewed within 29 minutes.
+                        box.idle.wait(timeout=min(max(wait, 1.0), 25 * 60))
+                    else:
+                        stop.wait(wait)
+        except Exception as exc:
+            logger.exception("Mailbox %s: connection lost", config.name)
+            close_old_connections()
+            _record(config, f"{type(exc).__name__}: {exc}"[:2000])
+            stop.wait(wait)

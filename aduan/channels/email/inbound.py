@@ -1,0 +1,494 @@
+"""Inbound mail: store the raw message first, then make it a ticket or a message on one.
+
+``store`` commits the bytes in a transaction of their own before anything looks inside them;
+``process`` then parses, checks for loops and noise, finds or registers the customer, threads
+the message to its ticket (or opens one) and queues the acknowledgement, all in one
+transaction. If processing fails the message stays stored with the error, listed for
+administrators, and ``process(..., force)`` runs it again after the fix. If the process dies
+in between, ``process_pending`` finds it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.parser
+import email.policy
+import hashlib
+import logging
+import re
+import traceback
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.channels import delivery
+from aduan.channels.email import loops, outbound
+from aduan.channels.email.models import (
+    InboundAttachment,
+    InboundMessage,
+    InboundStatus,
+    Mailbox,
+    OutboundKind,
+    OutboundMessage,
+    Source,
+)
+from aduan.channels.email.parsing import ParsedMail, normalise_msgid, parse
+from aduan.channels.email.text import single_line, visible_part
+from aduan.core.errors import ApplicationError, ValidationFailed
+from aduan.customers.models import Customer
+from aduan.customers.services import CustomerInput, register_customer
+from aduan.organisation import selectors as org
+from aduan.organisation.models import Channel, ChannelKind
+from aduan.tickets import services as tickets
+from aduan.tickets.attachments import (
+    add_received_attachment,
+    check_file,
+    safe_filename,
+    store_file,
+)
+from aduan.tickets.models import Ticket, TicketEvent
+
+logger = logging.getLogger(__name__)
+TIMELINE_MAX = 20_000
+# Received but not processed for this long: the process handling it is gone.
+PENDING_AFTER = datetime.timedelta(minutes=2)
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fw|fwd|wg|balas|tr)\s*:\s*)+", re.IGNORECASE)
+
+
+class TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        limit = settings.ADUAN_MAIL_MAX_BYTES
+        super().__init__(
+            f"5.3.4 Message too big for Aduan: {size} bytes; at most {limit} bytes are accepted."
+        )
+        self.size = size
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Stored:
+    message: InboundMessage
+    created: bool
+
+
+def _header_message_id(raw: bytes) -> str:
+    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    return normalise_msgid(str(headers.get("Message-ID", "") or ""))
+
+
+def store(
+    raw: bytes,
+    *,
+    source: str,
+    mailbox: str = "",
+    envelope_from: str = "",
+    envelope_to: str = "",
+) -> Stored:
+    """Commit the raw message, once per Message-ID (or per content, without one).
+
+    Must run outside any transaction: when it returns, the message is on disk in the
+    database and the mail server or mailbox may forget it."""
+    if len(raw) > settings.ADUAN_MAIL_MAX_BYTES:
+        raise TooBig(len(raw))
+    checksum = hashlib.sha256(raw).hexdigest()
+    message_id = _header_message_id(raw) or f"<{checksum}@no-message-id.invalid>"
+    try:
+        with transaction.atomic():
+            message = InboundMessage.objects.create(
+                message_id=message_id,
+                source=source,
+                mailbox=mailbox[:100],
+                envelope_from=envelope_from[:254],
+                envelope_to=envelope_to[:254],
+                raw=raw,
+                size=len(raw),
+                sha256=checksum,
+            )
+    except IntegrityError:
+        existing = InboundMessage.objects.defer("raw").get(message_id=message_id)
+        InboundMessage.objects.filter(pk=existing.pk).update(duplicates=F("duplicates") + 1)
+        return Stored(existing, created=False)
+    return Stored(message, created=True)
+
+
+def refuse_oversized(headers: bytes, size: int, *, source: str, mailbox: str = "") -> Stored:
+    """A message too big to take (IMAP; the pipe refuses it to the mail server instead):
+    keep its headers with the reason and tell the sender, unless it is automatic mail."""
+    checksum = hashlib.sha256(headers).hexdigest()
+    message_id = _header_message_id(headers) or f"<{checksum}@no-message-id.invalid>"
+    parsed = parse(headers)
+    with transaction.atomic():
+        message, created = InboundMessage.objects.get_or_create(
+            message_id=message_id,
+            defaults={
+                "source": source,
+                "mailbox": mailbox[:100],
+                "raw": headers,
+                "size": size,
+                "sha256": checksum,
+                "status": InboundStatus.REFUSED,
+                "reason": "too_big",
+                "error": str(TooBig(size)),
+                "from_address": parsed.from_address,
+                "from_name": parsed.from_name,
+                "subject": parsed.subject,
+                "processed_at": timezone.now(),
+            },
+        )
+        if created and parsed.from_address and not loops.noise_reason(parsed):
+            recipient = outbound.Recipient(parsed.from_address, parsed.from_name)
+            outbound.queue(
+                kind=OutboundKind.REFUSAL,
+                ticket=None,
+                recipient=recipient,
+                language=org.organisation().default_language,
+                subject=parsed.subject,
+                text=_("%(size)d bytes; at most %(limit)d")
+                % {"size": size, "limit": settings.ADUAN_MAIL_MAX_BYTES},
+                inbound=message,
+                from_address=_mailbox_address(mailbox),
+                in_reply_to=parsed.message_id,
+                references=[*parsed.references, parsed.message_id],
+            )
+    return Stored(message, created)
+
+
+def _mailbox_address(name: str) -> str:
+    if not name:
+        return ""
+    address = Mailbox.objects.filter(name=name).values_list("address", flat=True).first()
+    return address or ""
+
+
+def _email_channel() -> Channel | None:
+    channel = org.channel_by_code("email")
+    if channel is not None and channel.is_active:
+        return channel
+    return Channel.objects.filter(kind=ChannelKind.EMAIL, is_active=True).order_by("id").first()
+
+
+class Unprocessable(ApplicationError):
+    """The message cannot become a ticket as it is; kept as ``failed`` with this reason."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def customer_for(address: str, name: str) -> Customer:
+    """The customer with this address, registered (unverified) if new."""
+    delivery.lock(f"customer-email:{address}")
+    customer = Customer.objects.filter(email=address).order_by("id").first()
+    if customer is not None:
+        return customer
+    try:
+        return register_customer(
+            actor=None,
+            data=CustomerInput(name=name or address.partition("@")[0] or address, email=address),
+        )
+    except ValidationFailed as exc:
+        raise Unprocessable(
+            "no_sender",
+            _("The sender %(address)s cannot be registered: %(error)s")
+            % {"address": address, "error": exc.message},
+        ) from exc
+
+
+def _reference_pattern() -> re.Pattern[str]:
+    prefix = re.escape(org.reference_prefix())
+    return re.compile(rf"\b{prefix}-\d{{4}}-\d{{6,}}\b", re.IGNORECASE)
+
+
+def find_ticket(parsed: ParsedMail, customer: Customer) -> tuple[Ticket | None, str]:
+    """The ticket this message continues, and how it was found: ``headers`` (In-Reply-To or
+    References name a mail Aduan sent or received about it) or ``subject`` (the reference,
+    and only on a ticket of the same customer: never by subject across customers)."""
+    ids = parsed.thread_ids[:50]
+    if ids:
+        known: dict[str, int] = dict(
+            InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
+                "message_id", "ticket_id"
+            )
+        )
+        known.update(
+            OutboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
+                "message_id", "ticket_id"
+            )
+        )
+        for message_id in ids:
+            if message_id in known:
+                return Ticket.objects.get(pk=known[message_id]), "headers"
+    for reference in _reference_pattern().findall(parsed.subject):
+        ticket = Ticket.objects.filter(reference=reference.upper(), customer=customer).first()
+        if ticket is not None:
+            return ticket, "subject"
+    return None, ""
+
+
+def _subject_for_ticket(subject: str) -> str:
+    subject = _reference_pattern().sub("", subject)
+    subject = re.sub(r"\[\s*\]", "", subject)
+    subject = _REPLY_PREFIX.sub("", subject)
+    return single_line(subject, 200) or _("(no subject)")
+
+
+def _timeline_text(text: str, message: InboundMessage, has_files: bool) -> tuple[str, bool]:
+    """The part of the mail the timeline shows, and whether something was left out (quoted
+    history, a signature, or text beyond the limit: the full text stays on the message)."""
+    visible = visible_part(text)
+    trimmed = visible != text.strip()
+    if len(visible) > TIMELINE_MAX:
+        note = _("[... shortened; the full text is in inbound message %(id)d]") % {"id": message.pk}
+        visible = visible[: TIMELINE_MAX - len(note) - 2].rstrip() + "\n\n" + note
+        trimmed = True
+    if not visible:
+        visible = (
+            _("(The message has no text; see its attachments.)")
+            if has_files
+            else _("(The message has no text.)")
+        )
+    return visible, trimmed
+
+
+def _keep_attachments(
+    message: InboundMessage, parsed: ParsedMail, event: TicketEvent | None
+) -> None:
+    """Every file is stored and listed on the message; the ones any upload would accept are
+    also put on the ticket. The others (a program, a page, a file too big) are withheld
+    from the timeline with the reason, never dropped."""
+    for part in parsed.attachments:
+        size = len(part.data)
+        path, checksum = store_file(ContentFile(part.data))
+        ticket_attachment = None
+        reason = ""
+        try:
+            filename, content_type = check_file(part.filename, size)
+        except ValidationFailed as exc:
+            reason = exc.message[:300]
+        else:
+            if event is not None:
+                ticket_attachment = add_received_attachment(
+                    event=event,
+                    path=path,
+                    checksum=checksum,
+                    filename=filename,
+                    content_type=content_type,
+                    size=size,
+                )
+        InboundAttachment.objects.create(
+            message=message,
+            attachment=ticket_attachment,
+            file=path,
+            filename=safe_filename(part.filename) or "attachment",
+            content_type=part.content_type[:100],
+            size=size,
+            sha256=checksum,
+            inline=part.inline,
+            content_id=part.content_id[:255],
+            accepted=ticket_attachment is not None,
+            reason=reason,
+        )
+
+
+def _fill(message: InboundMessage, parsed: ParsedMail) -> None:
+    message.from_address = parsed.from_address[:254]
+    message.from_name = parsed.from_name[:200]
+    message.subject = parsed.subject[:255]
+    message.in_reply_to = (parsed.in_reply_to[0] if parsed.in_reply_to else "")[:255]
+    message.text = parsed.text
+    message.html = parsed.html
+
+
+def _handle(message: InboundMessage, *, force: bool) -> None:
+    parsed = parse(bytes(message.raw))
+    _fill(message, parsed)
+    message.error = ""
+    if not force:
+        reason = loops.noise_reason(parsed, envelope_from=message.envelope_from)
+        if reason:
+            message.status, message.reason = InboundStatus.IGNORED, reason
+            if reason == "bounce":
+                outbound.mark_bounced(parsed.returned_ids or parsed.thread_ids, parsed.text)
+            return
+    address = (
+        parsed.from_address
+        or parsed.sender
+        or (parsed.return_path if parsed.return_path != "<>" else "")
+        or message.envelope_from.strip("<>").lower()
+    )
+    if not address:
+        raise Unprocessable("no_sender", str(loops.REASONS["no_sender"]))
+    message.from_address = message.from_address or address[:254]
+    if not force and loops.flooding(address):
+        message.status, message.reason = InboundStatus.HELD, "flood"
+        return
+    channel = _email_channel()
+    if channel is None:
+        raise Unprocessable("error", _("No active email channel is configured."))
+    customer = customer_for(address, parsed.from_name)
+    ticket, found_by = find_ticket(parsed, customer)
+    text, trimmed = _timeline_text(parsed.text, message, bool(parsed.attachments))
+    details = {"inbound_message": message.pk, "from": address, "trimmed": trimmed}
+    reopen_closed: bool = settings.ADUAN_REOPEN_CLOSED_ON_REPLY
+    created = False
+    if ticket is not None and tickets.accepts_channel_message(ticket, reopen_closed=reopen_closed):
+        event = tickets.receive_channel_message(
+            ticket_id=ticket.pk,
+            customer=customer,
+            body=text,
+            channel="email",
+            reopen_closed=reopen_closed,
+            details={**details, "threaded_by": found_by},
+        )
+    else:
+        ticket, event = tickets.receive_from_channel(
+            channel=channel.code,
+            customer=customer,
+            subject=_subject_for_ticket(parsed.subject),
+            description=text,
+            follows=ticket,
+            details=details,
+        )
+        created = True
+    _keep_attachments(message, parsed, event)
+    message.ticket, message.event, message.customer = ticket, event, customer
+    message.status, message.reason = InboundStatus.PROCESSED, ""
+    if created and not loops.no_auto_reply(parsed):
+        recipient = outbound.recipient_for(customer)
+        if recipient is not None:
+            outbound.queue(
+                kind=OutboundKind.ACKNOWLEDGEMENT,
+                ticket=ticket,
+                recipient=recipient,
+                language=outbound.language_of(customer),
+                event=event,
+                inbound=message,
+                from_address=_mailbox_address(message.mailbox),
+                in_reply_to=parsed.message_id,
+                references=[*parsed.references, parsed.message_id],
+                new_ticket=True,
+            )
+
+
+_PROCESSED_FIELDS = [
+    "status",
+    "reason",
+    "error",
+    "attempts",
+    "processed_at",
+    "from_address",
+    "from_name",
+    "subject",
+    "in_reply_to",
+    "text",
+    "html",
+    "ticket",
+    "event",
+    "customer",
+]
+
+
+def _summary(inbound_id: int) -> dict[str, str]:
+    """Sender and subject of a message whose processing failed, for the administrators'
+    list, if the parser gets that far."""
+    try:
+        raw = InboundMessage.objects.values_list("raw", flat=True).get(pk=inbound_id)
+        parsed = parse(bytes(raw))
+    except Exception:
+        return {}
+    return {
+        "from_address": parsed.from_address[:254],
+        "from_name": parsed.from_name[:200],
+        "subject": parsed.subject[:255],
+    }
+
+
+def process(inbound_id: int, *, force: bool = False) -> InboundMessage:
+    """Make a stored message a ticket or a message on one (or record why not).
+
+    ``force`` (an administrator's re-run) skips the noise and flood checks. A message that
+    is already processed or refused is left alone. On failure the message is marked
+    ``failed`` with the error; if even that cannot be written (the database is gone) the
+    error is raised and the message stays ``received`` for ``process_pending``."""
+    try:
+        with transaction.atomic():
+            message = InboundMessage.objects.select_for_update().get(pk=inbound_id)
+            if message.status in (InboundStatus.PROCESSED, InboundStatus.REFUSED):
+                return message
+            message.attempts += 1
+            _handle(message, force=force)
+            message.processed_at = timezone.now()
+            # Everything but the raw bytes, which never change (and may be 40 MB).
+            message.save(update_fields=_PROCESSED_FIELDS)
+        return message
+    except Exception as exc:
+        reason = exc.reason if isinstance(exc, Unprocessable) else "error"
+        if isinstance(exc, ApplicationError):
+            error = exc.message
+        else:
+            logger.exception("Processing inbound message %s failed", inbound_id)
+            error = "".join(traceback.format_exception_only(exc)).strip()
+        try:
+            InboundMessage.objects.filter(pk=inbound_id).exclude(
+                status=InboundStatus.PROCESSED
+            ).update(
+                status=InboundStatus.FAILED,
+                reason=reason,
+                error=error[:5000],
+                attempts=F("attempts") + 1,
+                processed_at=timezone.now(),
+                **_summary(inbound_id),
+            )
+        except Exception:
+            raise exc from None
+        return InboundMessage.objects.defer("raw").get(pk=inbound_id)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    message: InboundMessage
+    created: bool
+
+    @property
+    def reference(self) -> str:
+        ticket = self.message.ticket
+        return ticket.reference if ticket is not None else ""
+
+
+def ingest(
+    raw: bytes, *, source: str, mailbox: str = "", envelope_from: str = "", envelope_to: str = ""
+) -> Ingested:
+    """Store, then process: the whole path of one message. Raises only while storing (the
+    caller must then keep the message: the MTA retries, IMAP leaves it in the mailbox)."""
+    stored = store(
+        raw, source=source, mailbox=mailbox, envelope_from=envelope_from, envelope_to=envelope_to
+    )
+    message = stored.message
+    if stored.created or message.status == InboundStatus.RECEIVED:
+        try:
+            message = process(message.pk)
+        except Exception:
+            # Stored is what counts here; process_pending tries again.
+            logger.exception("Inbound message %s stored, processing deferred", message.pk)
+    return Ingested(message, stored.created)
+
+
+def process_pending(limit: int = 200) -> int:
+    """Process messages stored but never processed (their process died in between)."""
+    before = timezone.now() - PENDING_AFTER
+    ids = list(
+        InboundMessage.objects.filter(status=InboundStatus.RECEIVED, received_at__lt=before)
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for inbound_id in ids:
+        process(inbound_id)
+    return len(ids)
+
+
+__all__ = ["Source", "TooBig", "ingest", "process", "process_pending", "store"]

@@ -1,0 +1,348 @@
+"""Reading one RFC 822 message with Python's email package (``policy=email.policy.default``).
+
+Nothing here raises on bad mail: a header that does not parse is read raw, text in a charset
+that lies is decoded as well as possible, and every problem is noted in ``defects``. What
+comes out is plain data; deciding what to do with it is the services' job.
+"""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.policy
+import email.utils
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage, Message
+
+from aduan.channels.email.text import clean, decode_bytes, fix_surrogates, html_to_text, single_line
+
+SUBJECT_MAX = 255
+NAME_MAX = 200
+_MSGID = re.compile(r"<([^<>\s]{1,900})>")
+_ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=")
+_MASKED = re.compile(r"aduanencodedword(\d+)x")
+# Message-IDs we keep; longer ones are hashed to fit the column and still compare equal.
+MSGID_MAX = 250
+
+
+@dataclass
+class Part:
+    filename: str
+    content_type: str
+    data: bytes
+    inline: bool = False
+    content_id: str = ""
+
+
+@dataclass
+class ParsedMail:
+    message_id: str = ""
+    in_reply_to: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    subject: str = ""
+    from_address: str = ""
+    from_name: str = ""
+    reply_to: str = ""
+    sender: str = ""
+    return_path: str = ""
+    text: str = ""
+    html: str = ""
+    attachments: list[Part] = field(default_factory=list)
+    # Lower-case header name -> its raw values; ``header()`` decodes what is asked for.
+    raw_headers: dict[str, list[str]] = field(default_factory=dict)
+    content_type: str = "text/plain"
+    report_type: str = ""
+    # Message-IDs quoted inside a bounce (message/rfc822 or text/rfc822-headers parts).
+    returned_ids: list[str] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+
+    def header(self, name: str) -> str:
+        values = self.header_values(name)
+        return values[0] if values else ""
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header, encoded words decoded, each on one line."""
+        return [
+            single_line(decode_words(value), 2000)
+            for value in self.raw_headers.get(name.lower(), [])
+        ]
+
+    @property
+    def thread_ids(self) -> list[str]:
+        """Message-IDs this one answers, the most recent first."""
+        ids = [*self.in_reply_to, *reversed(self.references)]
+        return list(dict.fromkeys(ids))
+
+
+def normalise_msgid(value: str) -> str:
+    """``<local@domain>`` as written, or ``""``; one too long for the column becomes a hash
+    of itself, so both directions still compare equal."""
+    value = fix_surrogates(value).strip()
+    match = _MSGID.search(value)
+    token = match.group(1) if match else value.strip("<> \t")
+    if not token or any(ch.isspace() for ch in token):
+        return ""
+    token = re.sub(r"[\x00-\x1f\x7f]", "", token)
+    if len(token) + 2 > MSGID_MAX:
+        return f"<{hashlib.sha256(token.encode()).hexdigest()}@long-id.invalid>"
+    return f"<{token}>"
+
+
+def msgid_list(value: str) -> list[str]:
+    ids = [normalise_msgid(f"<{token}>") for token in _MSGID.findall(fix_surrogates(value))]
+    return [i for i in ids if i]
+
+
+def decode_words(value: str, defects: list[str] | None = None) -> str:
+    """A header value with its RFC 2047 encoded words decoded, in whatever charsets they
+    claim (or the ones they are really in), and raw 8-bit bytes recovered."""
+    value = fix_surrogates(value)
+    if "=?" not in value:
+        return value
+    try:
+        chunks = email.header.decode_header(value)
+    except Exception:  # HeaderParseError, binascii.Error, LookupError...
+        if defects is not None:
+            defects.append("undecodable encoded words")
+        return value
+    out = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            out.append(chunk)
+        elif charset is None:
+            out.append(chunk.decode("raw-unicode-escape", errors="replace"))
+        else:
+            out.append(decode_bytes(chunk, charset, defects))
+    return "".join(out)
+
+
+def _raw_headers(message: Message) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for name, value in message.raw_items():
+        result.setdefault(name.lower(), []).append(str(value))
+    return result
+
+
+def _address(value: str, defects: list[str]) -> tuple[str, str]:
+    """(name, address) of the first mailbox in an address header; lower-case address."""
+    if not value:
+        return "", ""
+    # Encoded words are masked while the address is parsed and decoded only in the name
+    # afterwards, so nothing inside one (a colon, an "@", a CR/LF) can pass for address
+    # syntax.
+    words: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        words.append(match.group(0))
+        return f"aduanencodedword{len(words) - 1}x"
+
+    masked = _ENCODED_WORD.sub(mask, fix_surrogates(value))
+    for name, address in email.utils.getaddresses([masked]):
+        address = address.strip().strip("<>").lower()
+        if (
+            "@" in address
+            and "aduanencodedword" not in address
+            and not any(ch.isspace() or ord(ch) < 32 for ch in address)
+        ):
+            name = _MASKED.sub(lambda m: words[int(m.group(1))], name)
+            return single_line(decode_words(name, defects), NAME_MAX), address[:254]
+    defects.append(f"no usable address in {value[:80]!r}")
+    return "", ""
+
+
+def _charset(part: Message) -> str | None:
+    try:
+        value = part.get_param("charset")
+    except (ValueError, LookupError, IndexError):  # pragma: no cover - defensive
+        return None
+    if isinstance(value, tuple):
+        value = email.utils.collapse_rfc2231_value(value)
+    return str(value) if value else None
+
+
+def _payload(part: Message, defects: list[str]) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except (ValueError, LookupError, AssertionError) as exc:  # pragma: no cover - defensive
+        defects.append(f"undecodable part: {exc}")
+        data = None
+    if isinstance(data, bytes):
+        return data
+    raw = part.get_payload()
+    if isinstance(raw, str):
+        return raw.encode("utf-8", "surrogateescape")
+    return b""
+
+
+def _text_of(part: Message, defects: list[str]) -> str:
+    return decode_bytes(_payload(part, defects), _charset(part), defects)
+
+
+def _filename(part: Message, defects: list[str]) -> str:
+    try:
+        name = part.get_filename()
+    except (ValueError, LookupError, IndexError, AssertionError):
+        defects.append("undecodable file name")
+        name = None
+    if not name:
+        # Some mailers put the name only on Content-Type.
+        try:
+            raw_name = part.get_param("name")
+        except (ValueError, LookupError, IndexError):  # pragma: no cover - defensive
+            raw_name = None
+        if isinstance(raw_name, tuple):
+            raw_name = email.utils.collapse_rfc2231_value(raw_name)
+        name = str(raw_name) if raw_name else None
+    return single_line(decode_words(name, defects), NAME_MAX) if name else ""
+
+
+def _disposition(part: Message) -> str:
+    try:
+        return (part.get_content_disposition() or "").lower()
+    except (ValueError, IndexError):  # pragma: no cover - defensive
+        return ""
+
+
+def _message_bytes(part: Message, defects: list[str]) -> bytes:
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    if isinstance(inner, Message):
+        for policy in (email.policy.default, email.policy.compat32):
+            try:
+                return inner.as_bytes(policy=policy)
+            except (ValueError, LookupError, UnicodeError, IndexError, AttributeError):
+                continue
+        defects.append("an attached message could not be re-serialised")
+        return str(inner).encode("utf-8", "replace")
+    return _payload(part, defects)
+
+
+def _leaves(part: Message) -> list[Message]:
+    """Every non-container part in order; an attached message (message/rfc822) is one leaf,
+    kept whole as an .eml file."""
+    if part.get_content_type() == "message/rfc822":
+        return [part]
+    if part.is_multipart():
+        children = part.get_payload()
+        if isinstance(children, list):
+            return [
+                leaf for child in children if isinstance(child, Message) for leaf in _leaves(child)
+            ]
+    return [part]
+
+
+def _default_name(content_type: str, number: int) -> str:
+    if content_type == "message/rfc822":
+        extension = ".eml"
+    elif content_type == "text/plain":
+        extension = ".txt"
+    else:
+        extension = mimetypes.guess_extension(content_type) or ".bin"
+    stem = "image" if content_type.startswith("image/") else "attachment"
+    return f"{stem}-{number}{extension}"
+
+
+def _returned_ids(part: Message, defects: list[str]) -> list[str]:
+    """Message-IDs of the original mail inside a bounce."""
+    if part.get_content_type() == "message/rfc822":
+        text = _message_bytes(part, defects)[:65536].decode("utf-8", "replace")
+    else:
+        text = _text_of(part, defects)[:65536]
+    header_block = re.split(r"\r?\n\r?\n", text, maxsplit=1)[0]
+    return [
+        msgid
+        for match in re.finditer(r"(?im)^message-id:\s*(.+)$", header_block)
+        if (msgid := normalise_msgid(match.group(1)))
+    ]
+
+
+def parse(raw: bytes) -> ParsedMail:
+    """Read ``raw`` into a ParsedMail. Raises only on programming errors."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    defects = [type(defect).__name__ for defect in message.defects]
+    raw_headers = _raw_headers(message)
+    parsed = ParsedMail(raw_headers=raw_headers, defects=defects)
+
+    parsed.message_id = normalise_msgid(raw_headers.get("message-id", [""])[0])
+    parsed.in_reply_to = msgid_list(" ".join(raw_headers.get("in-reply-to", [])))
+    parsed.references = msgid_list(" ".join(raw_headers.get("references", [])))
+    parsed.subject = single_line(
+        decode_words(raw_headers.get("subject", [""])[0], defects), SUBJECT_MAX
+    )
+    parsed.from_name, parsed.from_address = _address(raw_headers.get("from", [""])[0], defects)
+    parsed.reply_to = _address(raw_headers.get("reply-to", [""])[0], defects)[1]
+    parsed.sender = _address(raw_headers.get("sender", [""])[0], defects)[1]
+    return_path = raw_headers.get("return-path", [""])[0].strip()
+    parsed.return_path = (
+        "<>"
+        if return_path.replace(" ", "") == "<>"
+        else (_address(return_path, defects)[1] if return_path else "")
+    )
+    parsed.content_type = message.get_content_type()
+    parsed.report_type = str(message.get_param("report-type") or "").lower()
+
+    # The body: the plain text part, or the HTML one turned into text.
+    try:
+        plain = message.get_body(preferencelist=("plain",))
+        rich = message.get_body(preferencelist=("html",))
+    except (ValueError, LookupError, IndexError, AttributeError, KeyError):
+        defects.append("no readable body structure")
+        plain = rich = None
+    if (
+        plain is None
+        and rich is None
+        and not message.is_multipart()
+        and message.get_content_maintype() in ("text", "multipart")
+    ):
+        # A lone text part get_body does not pick, or a "multipart" without a boundary.
+        plain = message
+    body_parts: list[Message] = [p for p in (plain, rich) if p is not None]
+    texts: list[str] = []
+    if plain is not None:
+        texts.append(_text_of(plain, defects))
+    if rich is not None:
+        parsed.html = clean(_text_of(rich, defects))
+        if plain is None:
+            texts.append(html_to_text(parsed.html))
+
+    number = 0
+    for leaf in _leaves(message):
+        if any(leaf is body for body in body_parts):
+            continue
+        content_type = leaf.get_content_type()
+        disposition = _disposition(leaf)
+        name = _filename(leaf, defects)
+        if content_type in ("message/delivery-status", "text/rfc822-headers") or (
+            content_type == "message/rfc822" and parsed.content_type == "multipart/report"
+        ):
+            parsed.returned_ids += _returned_ids(leaf, defects)
+        # More inline text without a name (Apple Mail splits text around pictures) is part
+        # of the body, not a file.
+        if content_type == "text/plain" and not name and disposition != "attachment":
+            texts.append(_text_of(leaf, defects))
+            continue
+        number += 1
+        data = (
+            _message_bytes(leaf, defects)
+            if content_type == "message/rfc822"
+            else _payload(leaf, defects)
+        )
+        content_id = single_line(" ".join(_raw_headers(leaf).get("content-id", [])), 250).strip(
+            "<> "
+        )
+        parsed.attachments.append(
+            Part(
+                filename=name or _default_name(content_type, number),
+                content_type=content_type,
+                data=data,
+                inline=disposition == "inline" or (not disposition and bool(content_id)),
+                content_id=content_id,
+            )
+        )
+    parsed.text = clean("\n\n".join(t for t in (clean(text) for text in texts) if t))
+    parsed.defects = list(dict.fromkeys(defects))
+    return parsed
