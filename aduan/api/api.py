@@ -9,6 +9,8 @@ from aduan.api import errors
 from aduan.api.auth import AUTH
 from aduan.audit.api import router as audit_router
 from aduan.care.api import router as care_router
+from aduan.channels.email.api import router as mail_router
+from aduan.channels.webhooks.api import router as channels_router
 from aduan.customers.api import router as customers_router
 from aduan.notifications.api import router as notifications_router
 from aduan.organisation.api import router as organisation_router
@@ -38,3 +40,5 @@ api.add_router("", audit_router)
 api.add_router("", sla_router)
 api.add_router("", care_router)
 api.add_router("", notifications_router)
+api.add_router("", mail_router)
+api.add_router("", channels_router)

@@ -2,6 +2,9 @@
 solution reports with the reference, Message-ID and In-Reply-To, Auto-Submitted, templates in
 the customer's language, retries and the failed state, and no header injection."""
 
+# Rows read back are Optional to mypy; the tests assert what they hold.
+# mypy: disable-error-code="union-attr, misc, operator"
+
 from __future__ import annotations
 
 import datetime
@@ -10,7 +13,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from aduan.channels.email import inbound, outbound, services
+from aduan.channels.email import inbound, services
 from aduan.channels.email.management.commands.mail_worker import sweep
 from aduan.channels.email.models import InboundMessage, MailTemplate, OutboundMessage
 from aduan.channels.email.tests.servers import free_port
@@ -239,5 +242,4 @@ def test_a_message_too_big_for_imap_gets_a_refusal_with_the_reason(
     assert refusal["Auto-Submitted"] == "auto-replied"
     assert "Dokumen besar" in refusal["Subject"]
     assert "60000000" in refusal.get_body(preferencelist=("plain",)).get_content()
-    assert outbound.Recipient  # the refusal went to the sender only
     assert smtp.messages[0].rcpt_tos == ["besar@contoh.co.id"]
