@@ -15,9 +15,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_htmx.http import HttpResponseClientRedirect
 
 from aduan.accounts.models import Role, User
 from aduan.accounts.roles import FRONT_STAFF, STAFF_ROLES
+from aduan.core.web import is_htmx
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 StrOrPromise = str | Promise
@@ -33,6 +35,9 @@ def _guard(allowed: frozenset[str] | set[str], message: StrOrPromise) -> Callabl
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
+                if is_htmx(request):
+                    # A poll after the session ended: the whole page goes to the login.
+                    return HttpResponseClientRedirect(reverse("console:login"))
                 return redirect_to_login(request.get_full_path(), reverse("console:login"))
             role = getattr(user, "role", None)
             if role == Role.CUSTOMER:

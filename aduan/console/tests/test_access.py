@@ -64,3 +64,9 @@ def test_console_pages_carry_a_strict_content_security_policy(browser):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_poll_after_the_session_ended_sends_the_whole_page_to_the_login(browser):
+    response = browser().get("/console/queues/rows/", {"queue": "mine"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/console/login/"

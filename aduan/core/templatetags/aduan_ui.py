@@ -19,6 +19,8 @@ from aduan.customers.phones import display_phone
 register = template.Library()
 
 DATETIME = "j M Y H:i T"
+SHORT = "j M H:i"
+SHORT_WITH_YEAR = "j M Y"
 
 
 @register.filter
@@ -38,24 +40,27 @@ def customer_text(value: object) -> SafeString:
 
 
 @register.simple_tag
-def when(value: datetime.datetime | None) -> str:
-    """A ``<time>`` element in the organisation's time zone and the reader's language."""
+def when(value: datetime.datetime | None, short: bool = False) -> str:
+    """A ``<time>`` element in the organisation's time zone and the reader's language;
+    ``short`` leaves out the year (when it is this year) and the zone, for lists."""
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        local.isoformat(timespec="minutes"),
-        date_filter(local, DATETIME),
-    )
+    iso = local.isoformat(timespec="minutes")
+    if short:
+        same_year = local.year == timezone.localtime().year
+        text = date_filter(local, SHORT if same_year else SHORT_WITH_YEAR)
+        full = date_filter(local, DATETIME)
+        return format_html('<time datetime="{}" title="{}">{}</time>', iso, full, text)
+    return format_html('<time datetime="{}">{}</time>', iso, date_filter(local, DATETIME))
 
 
 @register.simple_tag
-def due(value: datetime.datetime | None, is_open: bool = True) -> str:
+def due(value: datetime.datetime | None, is_open: bool = True, short: bool = False) -> str:
     """The due time, flagged when it has passed and the ticket is still open."""
     if value is None:
         return ""
-    rendered = when(value)
+    rendered = when(value, short=short)
     if is_open and value < timezone.now():
         return format_html(
             '<span class="overdue">{} <strong>{}</strong></span>', rendered, _("overdue")

@@ -34,11 +34,9 @@
     }
   });
 
-  // After a refused form, put the keyboard on the first field that needs fixing.
+  // After a refused form, put the keyboard on the first field that needs fixing (it wins
+  // over the page's usual starting field).
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.querySelector("[autofocus]")) {
-      return;
-    }
     var invalid = document.querySelector("[aria-invalid=true]");
     if (invalid) {
       invalid.focus();
