@@ -270,6 +270,8 @@ CELERY_BEAT_SCHEDULE = {
         ("sla-sweep", "aduan.sla.sweep"),
         ("promise-sweep", "aduan.care.sweep_promises"),
         ("webhook-retry", "aduan.care.retry_webhooks"),
+        # Poll the IMAP mailboxes, process interrupted mail, send mail and replies now due.
+        ("channels-sweep", "aduan.channels.sweep"),
     )
 }
 # Seconds an outbound webhook may take to answer.
