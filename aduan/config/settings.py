@@ -215,7 +215,10 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
 MEDIA_URL = "/media/"
-WHITENOISE_USE_FINDERS = DEBUG
+# The web UI's CSS and scripts ship inside the package; whitenoise serves them straight from
+# the apps' static folders, so `aduan serve` needs no collectstatic step (files found in
+# STATIC_ROOT, if someone collected them, still win).
+WHITENOISE_USE_FINDERS = True
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
