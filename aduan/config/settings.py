@@ -277,6 +277,9 @@ CELERY_BEAT_SCHEDULE = {
         ("channels-sweep", "aduan.channels.sweep"),
     )
 }
+# Tickets one sweep job takes at most; a full batch queues the next job at once, so several
+# workers share a backlog.
+ADUAN_SWEEP_BATCH = env_int("ADUAN_SWEEP_BATCH", 500)
 # Seconds an outbound webhook may take to answer.
 ADUAN_WEBHOOK_TIMEOUT = env_int("ADUAN_WEBHOOK_TIMEOUT", 10)
 

@@ -43,21 +43,34 @@ def _render(text: Promise | str, params: Mapping[str, Any]) -> str:
     return template % {key: str(value) for key, value in params.items()}
 
 
+def build_row(
+    recipient: User, message: Message, *, dedupe_key: str | None = None
+) -> dict[str, Any]:
+    """The notification's column values (``{attname: value}``) for bulk inserts."""
+    language = recipient.language or settings.LANGUAGE_CODE
+    if language == translation.get_language():
+        title = _render(message.title, message.params)
+        body = _render(message.body, message.params) if message.body else ""
+    else:
+        with translation.override(language):
+            title = _render(message.title, message.params)
+            body = _render(message.body, message.params) if message.body else ""
+    return {
+        "recipient_id": recipient.pk,
+        "kind": message.kind,
+        "title": title[:TITLE_MAX],
+        "body": body,
+        "ticket_id": message.ticket_id,
+        "data": dict(message.data),
+        "created_at": timezone.now(),
+        "read_at": None,
+        "dedupe_key": dedupe_key,
+    }
+
+
 def build(recipient: User, message: Message, *, dedupe_key: str | None = None) -> Notification:
     """An unsaved notification for ``recipient``; ``notify`` saves them in bulk."""
-    with translation.override(recipient.language or settings.LANGUAGE_CODE):
-        title = _render(message.title, message.params)[:TITLE_MAX]
-        body = _render(message.body, message.params) if message.body else ""
-    return Notification(
-        recipient=recipient,
-        kind=message.kind,
-        title=title,
-        body=body,
-        ticket_id=message.ticket_id,
-        data=dict(message.data),
-        created_at=timezone.now(),
-        dedupe_key=dedupe_key,
-    )
+    return Notification(**build_row(recipient, message, dedupe_key=dedupe_key))
 
 
 def save_all(notifications: list[Notification]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -265,17 +266,19 @@ def on_first_response(
 def record_breach(ticket: Ticket, target: str, *, now: datetime.datetime) -> TicketEvent:
     """Mark the target missed at its due time. Returns the (unsaved) timeline entry and
     saves the ledger row and the audit entry; the caller saves the ticket's field."""
-    events, ledger, audits = breach_rows(ticket, target, now=now)
-    SlaEvent.objects.bulk_create(ledger, ignore_conflicts=True)
-    AuditEntry.objects.bulk_create(audits)
-    return events[0]
+    event, ledger, audit = breach_rows(ticket, target, now=now)
+    SlaEvent.objects.bulk_create([SlaEvent(**ledger)], ignore_conflicts=True)
+    AuditEntry.objects.bulk_create([AuditEntry(**audit)])
+    return TicketEvent(**event)
 
 
-def breach_rows(
-    ticket: Ticket, target: str, *, now: datetime.datetime
-) -> tuple[list[TicketEvent], list[SlaEvent], list[AuditEntry]]:
-    """The ticket's field set, and the rows that record it (unsaved): timeline, ledger,
-    audit. Used one at a time by the services and in bulk by the sweep."""
+Row = dict[str, Any]
+
+
+def breach_rows(ticket: Ticket, target: str, *, now: datetime.datetime) -> tuple[Row, Row, Row]:
+    """Set the ticket's field, and return the rows that record it (``{attname: value}``):
+    timeline entry, ledger row, audit entry. Used one at a time by the ticket services and in
+    bulk by the sweep."""
     if target == FIRST_RESPONSE:
         due = ticket.first_response_due_at
         assert due is not None
@@ -293,24 +296,39 @@ def breach_rows(
         field = "resolution_breached_at"
         key = f"c{ticket.sla_cycle}:res"
         trigger = Trigger.RESOLUTION_BREACHED
-    event = TicketEvent(
-        ticket=ticket,
-        kind=EventKind.SLA_BREACH,
-        internal=True,
-        data={"target": target, "due_at": due.isoformat(), "cycle": ticket.sla_cycle},
-    )
-    ledger = SlaEvent(
-        ticket=ticket, key=key, trigger=trigger, due_at=due, done_at=now, outcome="breach"
-    )
-    audit = AuditEntry(
-        actor_label="system",
-        action="ticket.sla_breached",
-        object_type="tickets.ticket",
-        object_id=str(ticket.pk),
-        object_repr=str(ticket)[:200],
-        changes={field: [before.isoformat() if before else None, due.isoformat()]},
-    )
-    return [event], [ledger], [audit]
+    stamp = timezone.now()
+    event: Row = {
+        "ticket_id": ticket.pk,
+        "kind": EventKind.SLA_BREACH,
+        "author_id": None,
+        "internal": True,
+        "body": "",
+        "channel": "",
+        "forwarding_id": None,
+        "data": {"target": target, "due_at": due.isoformat(), "cycle": ticket.sla_cycle},
+        "created_at": stamp,
+    }
+    ledger: Row = {
+        "ticket_id": ticket.pk,
+        "key": key,
+        "trigger": trigger,
+        "action": "",
+        "step_id": None,
+        "due_at": due,
+        "done_at": now,
+        "outcome": "breach",
+    }
+    audit: Row = {
+        "at": stamp,
+        "actor_id": None,
+        "actor_label": "system",
+        "action": "ticket.sla_breached",
+        "object_type": "tickets.ticket",
+        "object_id": str(ticket.pk),
+        "object_repr": str(ticket)[:200],
+        "changes": {field: [before.isoformat() if before else None, due.isoformat()]},
+    }
+    return event, ledger, audit
 
 
 # --- reading --------------------------------------------------------------------------------

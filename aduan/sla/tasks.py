@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from aduan.sla import services
@@ -17,9 +18,10 @@ from aduan.sla import services
     max_retries=5,
 )
 def sweep() -> dict[str, Any]:
-    """One batch of due tickets. A full batch queues the next one at once, so a backlog is
-    shared by every worker (each takes rows the others have not locked)."""
-    result = services.sweep()
+    """One batch of due tickets. A full batch queues the next one at once (before this one is
+    acknowledged), so a backlog is shared by every worker, each taking rows the others have
+    not locked."""
+    result = services.sweep(limit=settings.ADUAN_SWEEP_BATCH)
     if result.more:
         sweep.delay()
     return {
