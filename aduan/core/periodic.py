@@ -27,10 +27,13 @@ class PassResult:
     escalations: int = 0
     promises: int = 0
     webhooks: int = 0
+    # Mail stored from the mailboxes, mail and channel replies sent (aduan.channels.periodic).
+    mail: int = 0
 
 
 def run_once() -> PassResult:
     from aduan.care.services import promises, webhooks
+    from aduan.channels import periodic as channels
     from aduan.sla import services as sla
 
     close_old_connections()
@@ -48,5 +51,6 @@ def run_once() -> PassResult:
     for delivery_id in webhooks.due_deliveries(timezone.now()):
         if webhooks.deliver(delivery_id) != "skipped":
             result.webhooks += 1
+    result.mail = sum(channels.run_once().values())
     close_old_connections()
     return result

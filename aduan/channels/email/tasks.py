@@ -10,10 +10,17 @@ from typing import Any
 
 from celery import shared_task
 
+from aduan.channels import periodic
 from aduan.channels.email import imap, inbound, outbound
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+@shared_task(
+    name="aduan.mail.send_outbound",
+    bind=True,
+    acks_late=True,
+    max_retries=None,
+    ignore_result=True,
+)
 def send_outbound(self: Any, outbound_id: int) -> str:
     """Send one queued mail; on a temporary failure Celery tries again after the back-off
     (the outbox row counts the attempts and decides when to give up)."""
@@ -23,7 +30,7 @@ def send_outbound(self: Any, outbound_id: int) -> str:
     return outcome.status
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name="aduan.mail.send_due", acks_late=True, ignore_result=True)
 def send_due_mail() -> int:
     """Periodic: queued mail whose retry time came, or that never reached a worker."""
     ids = outbound.due_ids()
@@ -32,13 +39,19 @@ def send_due_mail() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name="aduan.mail.process_pending", acks_late=True, ignore_result=True)
 def process_pending_mail() -> int:
     """Periodic: stored messages whose processing was interrupted (a crash, a restart)."""
     return inbound.process_pending()
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name="aduan.mail.poll", acks_late=True, ignore_result=True)
 def poll_mailboxes() -> int:
     """Periodic: fetch new mail from every active IMAP mailbox once."""
     return sum(result.stored for result in imap.poll_all())
+
+
+@shared_task(name="aduan.channels.sweep", acks_late=True, ignore_result=True)
+def sweep_channels() -> dict[str, int]:
+    """Periodic (beat): poll the mailboxes, process interrupted messages, send what is due."""
+    return periodic.run_once()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import re
 from typing import Any, Literal
 
 from django.core.exceptions import RequestDataTooBig
@@ -29,6 +30,7 @@ from aduan.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 router = Router(tags=["channels"])
 MAX_FILE_BASE64 = 5 * 1024 * 1024
+_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
 
 
 def _user(request: HttpRequest) -> User:
@@ -44,7 +46,8 @@ class WebhookSignature(APIKeyHeader):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         match = request.resolver_match
         code = str(match.kwargs.get("code", "")) if match else ""
-        endpoint = services.endpoint_for(code) if code else None
+        # The path is not validated yet: only a well-formed code reaches the database.
+        endpoint = services.endpoint_for(code) if _CODE.fullmatch(code) else None
         if endpoint is None:
             return None
         timestamp = request.headers.get(signing.TIMESTAMP_HEADER)

@@ -9,7 +9,9 @@ from celery import shared_task
 from aduan.channels.webhooks import delivery
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+@shared_task(
+    name="aduan.webhooks.send", bind=True, acks_late=True, max_retries=None, ignore_result=True
+)
 def send_webhook(self: Any, delivery_pk: int) -> str:
     outcome = delivery.deliver(delivery_pk)
     if outcome.retry_in is not None and not self.request.is_eager:
@@ -17,7 +19,7 @@ def send_webhook(self: Any, delivery_pk: int) -> str:
     return outcome.status
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name="aduan.webhooks.send_due", acks_late=True, ignore_result=True)
 def send_due_webhooks() -> int:
     ids = delivery.due_ids()
     for delivery_pk in ids:

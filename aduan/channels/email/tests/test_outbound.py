@@ -14,9 +14,9 @@ import pytest
 from django.utils import timezone
 
 from aduan.channels.email import inbound, services
-from aduan.channels.email.management.commands.mail_worker import sweep
 from aduan.channels.email.models import InboundMessage, MailTemplate, OutboundMessage
 from aduan.channels.email.tests.servers import free_port
+from aduan.channels.periodic import send_due as sweep
 from aduan.customers.models import Customer
 from aduan.tests.factories import make_ticket
 from aduan.tickets import services as tickets

@@ -14,23 +14,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
-from aduan.channels.email import imap, inbound, outbound
-from aduan.channels.webhooks import delivery as webhooks
-
-
-def sweep() -> dict[str, int]:
-    """Messages stored but not processed, mail and webhook replies due."""
-    mail_ids = outbound.due_ids()
-    for outbound_id in mail_ids:
-        outbound.deliver(outbound_id)
-    webhook_ids = webhooks.due_ids()
-    for delivery_id in webhook_ids:
-        webhooks.deliver(delivery_id)
-    return {
-        "processed": inbound.process_pending(),
-        "mail": len(mail_ids),
-        "webhooks": len(webhook_ids),
-    }
+from aduan.channels.email import imap
+from aduan.channels.periodic import send_due
 
 
 class Command(BaseCommand):
@@ -50,7 +35,7 @@ class Command(BaseCommand):
                     f"refused {result.refused}, left {result.not_stored}"
                     + (f", error: {result.error}" if result.error else "")
                 )
-            self.stdout.write(" ".join(f"{k}={v}" for k, v in sweep().items()))
+            self.stdout.write(" ".join(f"{k}={v}" for k, v in send_due().items()))
             return
         from django.conf import settings
 
@@ -68,7 +53,7 @@ class Command(BaseCommand):
         while not stop.is_set():
             close_old_connections()
             try:
-                sweep()
+                send_due()
             except Exception as exc:  # the next round tries again
                 self.stderr.write(f"sweep failed: {exc}")
             stop.wait(interval)
