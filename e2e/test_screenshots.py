@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from aduan.accounts.models import User
 from aduan.tickets.models import Forwarding, ForwardingStatus, Status, Ticket
-from e2e.helpers import DESKTOP, PHONE, go, login, no_horizontal_scroll, screenshot_dir
+from e2e.helpers import DESKTOP, PHONE, go, lang, login, no_horizontal_scroll, screenshot_dir
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,5 +55,14 @@ def test_main_pages_fit_the_screen_and_are_captured(demo_tickets, new_page, tmp_
             go(page, path)
             assert no_horizontal_scroll(page), f"{name} is wider than {viewport['width']} px"
             page.screenshot(path=str(folder / f"{name}-{size}.png"))
+    # Indonesian words are longer: the same pages, read in Indonesian, must fit as well.
+    User.objects.filter(username__in=list(sessions)).update(language="id")
+    for viewport in SIZES.values():
+        for username, name, path in pages:
+            page = sessions[username]
+            page.set_viewport_size(viewport)
+            go(page, path)
+            assert lang(page) == "id"
+            assert no_horizontal_scroll(page), f"{name} (id) is wider than {viewport['width']} px"
     for username, page in sessions.items():
         assert page.js_errors == [], (username, page.js_errors)

@@ -87,12 +87,14 @@ def event_summary(event: TicketEvent) -> str:
 
 @register.filter
 def channel_label(value: str) -> str:
+    """How a reply went (a solution channel), or the intake channel a ticket came by."""
     from aduan.tickets.models import SolutionChannel
 
     try:
         return str(SolutionChannel(value).label)
     except ValueError:
-        return value
+        channel = org.channel_by_code(value) if value else None
+        return channel.name if channel else value
 
 
 @register.filter
