@@ -34,9 +34,12 @@ def mailbox_ids(dovecot, user: str) -> set[str]:
         uids = box.uids("ALL")
         if not uids:
             return set()
+        fetched = box.fetch(uid_list=uids, headers_only=True, mark_seen=False, bulk=True)
+        # A message expunged between the search and the fetch comes back without headers.
         return {
             message.headers["message-id"][0].strip()
-            for message in box.fetch(uid_list=uids, headers_only=True, mark_seen=False, bulk=True)
+            for message in fetched
+            if "message-id" in message.headers
         }
 
 
