@@ -165,6 +165,7 @@ class SlaPolicy(models.Model):
         help_text=_("While a ticket is pending (ditangguhkan) its targets do not run."),
     )
     warn_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("near target at (% of the target used)"),
         default=75,
         validators=[MinValueValidator(1), MaxValueValidator(99)],
