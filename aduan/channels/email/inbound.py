@@ -57,6 +57,8 @@ logger = logging.getLogger(__name__)
 TIMELINE_MAX = 20_000
 # Received but not processed for this long: the process handling it is gone.
 PENDING_AFTER = datetime.timedelta(minutes=2)
+# Processing attempts a message may interrupt (by killing its process) before it is failed.
+MAX_INTERRUPTED = 3
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fw|fwd|wg|balas|tr)\s*:\s*)+", re.IGNORECASE)
 
 
@@ -108,6 +110,8 @@ def store(
                 raw=raw,
                 size=len(raw),
                 sha256=checksum,
+                # The first processing attempt, claimed with the store (see _claim).
+                attempts=1,
             )
     except IntegrityError:
         existing = InboundMessage.objects.defer("raw").get(message_id=message_id)
@@ -408,19 +412,38 @@ def _summary(inbound_id: int) -> dict[str, str]:
     }
 
 
-def process(inbound_id: int, *, force: bool = False) -> InboundMessage:
+def _claim(inbound_id: int) -> bool:
+    """Count one more processing attempt, committed before it starts, so a message whose
+    processing kills the process (a poison message) is not taken again and again: after
+    MAX_INTERRUPTED interrupted attempts it is marked failed, for a person to look at."""
+    InboundMessage.objects.filter(pk=inbound_id).update(attempts=F("attempts") + 1)
+    interrupted = InboundMessage.objects.filter(
+        pk=inbound_id, status=InboundStatus.RECEIVED, attempts__gt=MAX_INTERRUPTED
+    ).update(
+        status=InboundStatus.FAILED,
+        reason="error",
+        error=f"Processing was interrupted {MAX_INTERRUPTED} times (the process died); "
+        "run it again once the cause is found.",
+        processed_at=timezone.now(),
+    )
+    return not interrupted
+
+
+def process(inbound_id: int, *, force: bool = False, claimed: bool = False) -> InboundMessage:
     """Make a stored message a ticket or a message on one (or record why not).
 
     ``force`` (an administrator's re-run) skips the noise and flood checks. A message that
     is already processed or refused is left alone. On failure the message is marked
     ``failed`` with the error; if even that cannot be written (the database is gone) the
-    error is raised and the message stays ``received`` for ``process_pending``."""
+    error is raised and the message stays ``received`` for ``process_pending``. ``claimed``:
+    the attempt is already counted (``store`` counts the first)."""
+    if not claimed and not _claim(inbound_id):
+        return InboundMessage.objects.defer("raw").get(pk=inbound_id)
     try:
         with transaction.atomic():
             message = InboundMessage.objects.select_for_update().get(pk=inbound_id)
             if message.status in (InboundStatus.PROCESSED, InboundStatus.REFUSED):
                 return message
-            message.attempts += 1
             _handle(message, force=force)
             message.processed_at = timezone.now()
             # Everything but the raw bytes, which never change (and may be 40 MB).
@@ -440,7 +463,6 @@ def process(inbound_id: int, *, force: bool = False) -> InboundMessage:
                 status=InboundStatus.FAILED,
                 reason=reason,
                 error=error[:5000],
-                attempts=F("attempts") + 1,
                 processed_at=timezone.now(),
                 **_summary(inbound_id),
             )
@@ -471,7 +493,7 @@ def ingest(
     message = stored.message
     if stored.created or message.status == InboundStatus.RECEIVED:
         try:
-            message = process(message.pk)
+            message = process(message.pk, claimed=stored.created)
         except Exception:
             # Stored is what counts here; process_pending tries again.
             logger.exception("Inbound message %s stored, processing deferred", message.pk)

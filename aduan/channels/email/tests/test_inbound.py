@@ -10,7 +10,7 @@ import datetime
 import uuid
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aduan.audit.models import AuditEntry
 from aduan.channels.email import inbound, outbound, services
@@ -68,7 +68,8 @@ def test_a_message_that_failed_because_of_configuration_runs_again_after_the_fix
     from aduan.organisation import selectors
 
     selectors.clear_cache()
-    message = inbound.ingest(mail(), source="pipe").message
+    with translation.override("en"):
+        message = inbound.ingest(mail(), source="pipe").message
     assert message.status == "failed" and "email channel" in message.error
     org.email.is_active = True
     org.email.save()
@@ -306,3 +307,17 @@ def test_a_broken_outbox_never_loses_the_staff_reply(org, monkeypatch):
 
     event = tickets.add_message(actor=org.user("agent"), reference=ticket.reference, body="Halo.")
     assert ticket.events.filter(pk=event.pk, kind=EventKind.REPLY).exists()
+
+
+def test_a_message_whose_processing_keeps_killing_the_process_is_failed_not_retried_forever(org):
+    raw = mail()
+    stored = inbound.store(raw, source="imap")  # attempt 1, then the process died
+    for attempt in (2, 3):
+        # What the next poll does with the duplicate still marked received; it died again.
+        InboundMessage.objects.filter(pk=stored.message.pk).update(attempts=attempt)
+    result = inbound.ingest(raw, source="imap")
+    message = InboundMessage.objects.get(pk=result.message.pk)
+    assert message.status == "failed" and "interrupted 3 times" in message.error
+    assert message.ticket is None
+    services.retry_inbound(actor=org.user("admin"), message_id=message.pk)
+    assert InboundMessage.objects.get(pk=message.pk).status == "processed"
