@@ -3,13 +3,16 @@
     .venv/bin/python bench/run.py --tickets 10000 100000 1000000
 
 For each ticket count: creates the database ``aduan_bench_<n>`` (dropping an old one), runs
-``aduan migrate`` and ``aduan seed``, serves Aduan with gunicorn (2 sync workers, DEBUG off,
-127.0.0.1 only) and measures with wrk (8 connections, one thread, fixed duration):
+``aduan migrate`` and ``aduan seed``, serves Aduan with ``aduan serve`` (gunicorn, 2 gthread
+workers with keep-alive, DEBUG off, 127.0.0.1 only) and measures with wrk (8 connections, one
+thread, fixed duration):
 
 1. ticket creation      POST /api/v1/tickets
 2. team queue           GET  /api/v1/tickets?team=helpdesk&ordering=due_at&limit=25
 3. caller lookup        GET  /api/v1/customers?phone=0812-...
 4. peak RSS of each gunicorn worker (VmHWM)
+
+and, per request, the CPU time the server's workers and their PostgreSQL backends used.
 
 Prints a table and writes bench/results/<date>-<n>.json. See bench/README.md.
 """
@@ -183,6 +186,10 @@ def server_env(db_url: str) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",
+        # Persistent connections are renewed after CONN_MAX_AGE (60 s by default); here they
+        # outlive the run, so that the CPU time of their PostgreSQL backends can be read at the
+        # end of each scenario. Reconnecting once a minute costs nothing measurable.
+        CONN_MAX_AGE="3600",
         DJANGO_SETTINGS_MODULE="aduan.config.settings",
         # The aduan package of this checkout, even if another one is installed in the venv.
         PYTHONPATH=str(ROOT),
@@ -190,18 +197,31 @@ def server_env(db_url: str) -> dict[str, str]:
     return env
 
 
-def start_server(kind: str, db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    if kind in ("gunicorn", "gthread"):
-        # sync: one request per connection (gunicorn closes it after the response);
-        # gthread with one thread: the same one-at-a-time worker, with keep-alive.
-        worker_class = ["--worker-class=sync"]
-        if kind == "gthread":
-            worker_class = ["--worker-class=gthread", "--threads=1", "--keep-alive=5"]
+def start_server(
+    kind: str, db_url: str, port: int, log: Path, threads: int | None = None
+) -> subprocess.Popen[bytes]:
+    if kind == "aduan":
+        # Exactly what production runs (aduan/core/management/commands/serve.py), without
+        # the access log, the migrations and the periodic sweeps, which are not measured.
+        command = [
+            str(VENV_BIN / "aduan"),
+            "serve",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={WORKERS}",
+            "--no-migrate",
+            "--quiet",
+            "--no-sweeper",
+        ]
+        if threads is not None:
+            command.append(f"--threads={threads}")
+    elif kind == "sync":
+        # The earlier reference: gunicorn's sync workers close the connection after every
+        # response.
         command = [
             str(VENV_BIN / "gunicorn"),
             "aduan.config.wsgi:application",
             f"--workers={WORKERS}",
-            *worker_class,
+            "--worker-class=sync",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
         ]
@@ -315,6 +335,21 @@ def process_cpu(pid: int) -> float:
     return float(fields[11]) + float(fields[12])  # utime + stime, in clock ticks
 
 
+def database_backends(database: str) -> list[int]:
+    """The PostgreSQL backends connected to ``database`` (the server's connections)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if cmdline.startswith("postgres:") and f" {database} " in cmdline:
+            pids.append(int(entry.name))
+    return pids
+
+
 def foreign_processes(own: set[int], database: str) -> dict[int, float]:
     """CPU ticks of every process that is not part of this benchmark: other work on the
     machine competes for the two cores and makes the figures worse than they are."""
@@ -361,6 +396,10 @@ def wrk(
     lua.write_text(script + LUA_DONE % {"out": out})
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     others_before = foreign_processes(own or set(), database) if own is not None else {}
+    workers = sorted(own - {os.getpid()}) if own is not None else []
+    backends = database_backends(database) if own is not None else []
+    workers_before = {pid: process_cpu(pid) for pid in workers}
+    backends_before = {pid: process_cpu(pid) for pid in backends}
     busy0, total0 = cpu_times()
     command = [
         "wrk",
@@ -378,6 +417,19 @@ def wrk(
     seconds = result["duration_us"] / 1e6
     result["machine_cpu_share"] = (busy1 - busy0) / max(total1 - total0, 1.0)
     if own is not None:
+        # CPU time per request, whatever else the machine did meanwhile: the server's
+        # processes and the PostgreSQL backends of its connections (opened during warm-up).
+        ms_per_tick = 1000 / os.sysconf("SC_CLK_TCK") / max(result["requests"], 1)
+        result["server_cpu_ms_per_request"] = ms_per_tick * sum(
+            process_cpu(pid) - cpu for pid, cpu in workers_before.items()
+        )
+        # A backend that appeared meanwhile counts from zero; one that ended would be lost.
+        backends_after = database_backends(database)
+        result["db_cpu_ms_per_request"] = ms_per_tick * sum(
+            process_cpu(pid) - backends_before.get(pid, 0.0) for pid in backends_after
+        )
+        result["db_backends"] = len(backends_after)
+        result["db_backends_ended"] = len(set(backends) - set(backends_after))
         others_after = foreign_processes(own, database)
         ticks = sum(
             others_after[pid] - others_before.get(pid, 0.0)
@@ -451,7 +503,8 @@ def verdicts(result: dict[str, Any]) -> dict[str, str]:
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
         f"{'tickets':>9} {'scenario':<8} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'p99 ms':>7} {'errors':>6} {'wrk cpu':>7} {'others':>6}  target            verdict"
+        f"{'p99 ms':>7} {'errors':>6} {'cpu/req':>7} {'db/req':>6} {'wrk cpu':>7} "
+        f"{'others':>6}  target            verdict"
     ]
     for result in results:
         verdict = verdicts(result)
@@ -461,6 +514,8 @@ def table(results: list[dict[str, Any]]) -> str:
             lines.append(
                 f"{result['tickets']:>9} {name:<8} {f['rps']:>8.0f} {f['p50_us'] / 1000:>7.1f} "
                 f"{f['p95_us'] / 1000:>7.1f} {f['p99_us'] / 1000:>7.1f} {f['errors']:>6} "
+                f"{f.get('server_cpu_ms_per_request', 0):>7.2f} "
+                f"{f.get('db_cpu_ms_per_request', 0):>6.2f} "
                 f"{f['loadgen_cpu_share'] * 100:>6.0f}% "
                 f"{f.get('other_cpu_share', 0) * 100:>5.0f}%  "
                 f"{target:<17} {verdict[name]}"
@@ -468,7 +523,8 @@ def table(results: list[dict[str, Any]]) -> str:
         rss = result.get("peak_rss_mib_max")
         lines.append(
             f"{result['tickets']:>9} {'rss':<8} {'':>8} {'':>7} {'':>7} {'':>7} {'':>6} {'':>7} "
-            f"{'':>6}  {'<120 MiB':<17} {verdict['rss']} (peak {rss:.0f} MiB per worker)"
+            f"{'':>6} {'':>7} {'':>6}  {'<120 MiB':<17} {verdict['rss']} "
+            f"(peak {rss:.0f} MiB per worker)"
             if rss
             else ""
         )
@@ -523,6 +579,7 @@ def bench_one(n: int, args: argparse.Namespace) -> dict[str, Any]:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "server": args.server,
         "workers": WORKERS,
+        "threads": args.threads,
         "connections": CONNECTIONS,
         "duration_s": args.duration,
         "hardware": hardware(),
@@ -546,7 +603,7 @@ def bench_one(n: int, args: argparse.Namespace) -> dict[str, Any]:
     result["sizes_before"] = sizes
     port = free_port()
     say(f"[{n}] starting {args.server} ({WORKERS} workers) on 127.0.0.1:{port}")
-    server = start_server(args.server, db_url, port, tmp / "server.log")
+    server = start_server(args.server, db_url, port, tmp / "server.log", args.threads)
     try:
         token = get_token(port, "demo")
         result["scenarios"] = run_scenarios(port, token, ids, phones, args, tmp, server.pid, name)
@@ -581,10 +638,17 @@ def main() -> None:
     )
     parser.add_argument(
         "--server",
-        choices=["gunicorn", "gthread", "uvicorn"],
-        default="gunicorn",
-        help="gunicorn: 2 sync workers (the reference); gthread: 2 one-thread workers with "
-        "keep-alive; uvicorn: 2 ASGI workers (bench/asgi.py, pip install uvicorn)",
+        choices=["aduan", "sync", "uvicorn"],
+        default="aduan",
+        help="aduan: `aduan serve` (gunicorn, 2 gthread workers with keep-alive: the "
+        "reference); sync: 2 gunicorn sync workers (the reference before 2026-11-23); "
+        "uvicorn: 2 ASGI workers (bench/asgi.py, pip install uvicorn)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="threads per worker for --server aduan (default: aduan serve's)",
     )
     parser.add_argument(
         "--quiet-wait",
@@ -609,7 +673,9 @@ def main() -> None:
         results.append(result)
         if not args.no_save:
             RESULTS.mkdir(parents=True, exist_ok=True)
-            suffix = "" if args.server == "gunicorn" else f"-{args.server}"
+            suffix = "" if args.server == "aduan" else f"-{args.server}"
+            if args.threads is not None:
+                suffix += f"-t{args.threads}"
             path = RESULTS / f"{datetime.date.today().isoformat()}-{n}{suffix}.json"
             result["verdicts"] = verdicts(result)
             path.write_text(json.dumps(result, indent=2) + "\n")

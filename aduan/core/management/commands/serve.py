@@ -14,6 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
+
+# Requests each worker serves at once. The work is CPU-bound Python (one thread at a time per
+# process); a few threads are enough to fill the waits for the database.
+THREADS = 4
+KEEPALIVE_SECONDS = 5
 
 
 class Command(BaseCommand):
@@ -26,6 +32,18 @@ class Command(BaseCommand):
             type=int,
             default=min(4, multiprocessing.cpu_count()),
             help="worker processes",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=THREADS,
+            help="threads per worker: requests each worker serves at once (default %(default)s)",
+        )
+        parser.add_argument(
+            "--keepalive",
+            type=int,
+            default=KEEPALIVE_SECONDS,
+            help="seconds an idle client connection stays open (0: close after each response)",
         )
         parser.add_argument("--reload", action="store_true", help="development server")
         parser.add_argument("--no-migrate", action="store_true", help="skip migrations")
@@ -55,18 +73,31 @@ class Command(BaseCommand):
 
         bind: str = options["bind"]
         workers: int = options["workers"]
+        threads: int = max(1, options["threads"])
+        keepalive: int = max(0, options["keepalive"])
         access_log = None if options["quiet"] else "-"
 
         class Server(BaseApplication):  # type: ignore[misc]
             def load_config(self) -> None:
                 self.cfg.set("bind", bind)
                 self.cfg.set("workers", workers)
+                # gthread: each worker keeps its clients' connections open between requests
+                # and serves up to ``threads`` requests at once, so a request's waits for
+                # PostgreSQL (and for the WAL flush at commit) overlap with another's work.
+                # gunicorn's sync worker closes the connection after every response and
+                # waits for the client to close its end first (docs/performance.md).
+                self.cfg.set("worker_class", "gthread")
+                self.cfg.set("threads", threads)
+                self.cfg.set("keepalive", keepalive)
                 self.cfg.set("accesslog", access_log)
                 self.cfg.set("timeout", 60)
 
             def load(self) -> Any:
                 return application
 
+        # The workers are forked from this process: none may inherit the connection that
+        # ``migrate`` opened here (each opens its own, one per thread).
+        connections.close_all()
         self.stdout.write(f"Aduan at http://{bind}/ (API: http://{bind}/api/v1/docs)")
         Server().run()
 
