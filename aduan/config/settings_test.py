@@ -11,3 +11,6 @@ ALLOWED_HOSTS = ["*"]
 LANGUAGE_CODE = "id"
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# Every answer rendered by aduan.api.rendering is also validated the django-ninja way and
+# compared (docs/performance.md).
+ADUAN_VERIFY_RENDERING = True

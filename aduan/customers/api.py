@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from aduan.accounts.models import Role, User
 from aduan.accounts.roles import FRONT_STAFF
+from aduan.api import rendering
 from aduan.api.schemas import ERRORS, Id
 from aduan.core.errors import NotFound, PermissionDenied
 from aduan.customers import selectors, services
@@ -91,12 +92,15 @@ def _staff(request: HttpRequest) -> User:
 
 
 @router.get("/customers", response={200: list[CustomerLookupOut], **ERRORS})
-def lookup(request: HttpRequest, filters: Query[CustomerQuery]) -> list[Customer]:
+def lookup(request: HttpRequest, filters: Query[CustomerQuery]) -> HttpResponse:
     """Caller lookup (seed 001 steps 2-5): by phone in any local spelling, by email or by
     name; each customer comes with their open and pending tickets."""
     _staff(request)
     customers = selectors.search_customers(phone=filters.phone, email=filters.email, text=filters.q)
-    return list(selectors.with_open_tickets(customers)[: filters.limit])
+    found = list(selectors.with_open_tickets(customers)[: filters.limit])
+    # Rendered from the schema without django-ninja's per-object validation (a hot path:
+    # see aduan/api/rendering.py).
+    return rendering.render(request, list[CustomerLookupOut], found)
 
 
 @router.post("/customers", response={201: CustomerOut, **ERRORS})

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 from pydantic import Field
 
 from aduan.accounts.models import User
+from aduan.api import rendering
 from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.core.errors import NotFound
 from aduan.sla import clock as sla_clock
@@ -316,17 +317,19 @@ def _detail(user: User, reference: str) -> Ticket:
 
 
 @router.post("/tickets", response={201: TicketOut, **ERRORS})
-def create_ticket(request: HttpRequest, payload: TicketIn) -> Status[Ticket]:
+def create_ticket(request: HttpRequest, payload: TicketIn) -> HttpResponse:
     """Record a complaint. Staff enter it for a registered customer on any channel
     (seed 001 step 9); customers file their own on the web channel."""
     ticket = services.create_ticket(
         actor=_user(request), data=services.TicketInput(**payload.dict())
     )
-    return Status(201, ticket)
+    # Rendered from the schema without django-ninja's per-object validation (a hot path:
+    # see aduan/api/rendering.py).
+    return rendering.render(request, TicketOut, ticket, status=201)
 
 
 @router.get("/tickets", response={200: TicketPage, **ERRORS})
-def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, Any]:
+def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> HttpResponse:
     """The tickets you may see, newest first or by due time, a page at a time."""
     rows, cursor = selectors.list_tickets(
         _user(request),
@@ -344,7 +347,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str,
             limit=filters.limit,
         ),
     )
-    return {"items": rows, "next_cursor": cursor}
+    return rendering.render(request, TicketPage, {"items": rows, "next_cursor": cursor})
 
 
 @router.get("/tickets/{reference}", response={200: TicketOut, **ERRORS})
