@@ -109,6 +109,12 @@ def _by_id(kind: str, model: type[M], wanted: set[int]) -> dict[int, M]:
     return rows
 
 
+def by_id(model: type[M], wanted: set[int]) -> dict[int, M]:
+    """Every row of a configuration table (``Channel``, ``Team``...) by id, from the cache;
+    reloaded when one of the ``wanted`` ids is missing. Read them, never change them."""
+    return _by_id(f"{model._meta.model_name}", model, wanted)
+
+
 def attach_configuration(objects: Sequence[Model], **fields: type[Model]) -> None:
     """Set the foreign keys named in ``fields`` (e.g. ``channel=Channel``) on ``objects``
     from the cached configuration tables, instead of joining or querying them.

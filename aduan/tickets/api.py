@@ -331,7 +331,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> HttpResponse:
 @router.get("/tickets", response={200: TicketPage, **ERRORS})
 def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> HttpResponse:
     """The tickets you may see, newest first or by due time, a page at a time."""
-    rows, cursor = selectors.list_tickets(
+    rows, cursor = selectors.list_ticket_rows(
         _user(request),
         selectors.TicketFilters(
             status=list(filters.status) if filters.status else None,

@@ -32,6 +32,16 @@ def visible_tickets(user: User) -> QuerySet[Ticket]:
     return tickets.none()
 
 
+def visibility_key(user: User) -> tuple[object, ...]:
+    """Everything the SQL of ``visible_tickets(user)`` depends on: equal keys, equal SQL.
+    Compiled queries are cached by it (tickets.selectors); change both together."""
+    if not user.is_active:
+        return ("nobody",)
+    if user.role in ALL_TICKET_READERS:
+        return ("all",)
+    return (user.role, user.pk)
+
+
 def get_visible_ticket(user: User, reference: str, *, for_update: bool = False) -> Ticket:
     """The ticket, or NotFound: a ticket one may not see answers exactly like a missing one."""
     tickets = visible_tickets(user)

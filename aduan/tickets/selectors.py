@@ -10,8 +10,10 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
 from django.utils.dateparse import parse_datetime
@@ -30,7 +32,14 @@ from aduan.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from aduan.tickets.permissions import get_visible_ticket, sees_internal, visible_tickets
+from aduan.tickets.permissions import (
+    get_visible_ticket,
+    sees_internal,
+    visibility_key,
+    visible_tickets,
+)
+
+R = TypeVar("R")
 
 ORDERINGS = ("-id", "due_at")
 # What a list row shows (tickets.api.TicketSummary): the page leaves the description, the
@@ -149,11 +158,17 @@ def filtered_tickets(user: User, filters: TicketFilters) -> QuerySet[Ticket]:
         # database walk the partial open-ticket index.
         tickets = tickets.filter(status__in=OPEN_STATUSES)
     if filters.team:
-        # A scalar subquery rather than a join on the team's code: the planner then compares
-        # team_id with one value and walks the partial (team, due_at, id) index in order,
-        # instead of sorting every open ticket of the team (see docs/performance.md).
-        team_id = Team.objects.filter(code=filters.team).values("id")
-        tickets = tickets.filter(team_id=Subquery(team_id))
+        # The team's id rather than a join on its code: the planner then compares team_id
+        # with one value and walks the partial (team, due_at, id) index in order, instead
+        # of sorting every open ticket of the team (see docs/performance.md). The id comes
+        # from the per-process configuration cache (compiling a subquery for it cost a
+        # millisecond per page); a code the cache does not know is looked up in the query.
+        team = org.team_by_code(filters.team)
+        if team is not None:
+            tickets = tickets.filter(team_id=team.pk)
+        else:
+            team_id = Team.objects.filter(code=filters.team).values("id")
+            tickets = tickets.filter(team_id=Subquery(team_id))
     if filters.assignee is not None:
         tickets = tickets.filter(assignee_id=filters.assignee)
     if filters.unassigned:
@@ -167,8 +182,8 @@ def filtered_tickets(user: User, filters: TicketFilters) -> QuerySet[Ticket]:
     return tickets
 
 
-def list_tickets(user: User, filters: TicketFilters) -> tuple[list[Ticket], str | None]:
-    """One page of the tickets ``user`` may see, and the cursor of the next page (or None)."""
+def _ordered_page(user: User, filters: TicketFilters) -> QuerySet[Ticket]:
+    """``filtered_tickets`` after the cursor, in the page's order, not yet cut."""
     tickets = filtered_tickets(user, filters)
     if filters.cursor:
         values = _decode_cursor(filters.cursor)
@@ -185,23 +200,159 @@ def list_tickets(user: User, filters: TicketFilters) -> tuple[list[Ticket], str 
             raise ValidationFailed([("cursor", _("Not a cursor this API gave out."))]) from exc
 
     order = ["-id"] if filters.ordering == "-id" else ["due_at", "id"]
+    return tickets.order_by(*order)
+
+
+def _cut(rows: list[R], filters: TicketFilters) -> tuple[list[R], str | None]:
+    """The page (``limit + 1`` rows were read) and the cursor of the next one, or None."""
+    if len(rows) <= filters.limit:
+        return rows, None
+    rows = rows[: filters.limit]
+    last: Any = rows[-1]
+    return rows, _encode_cursor(
+        [last.pk] if filters.ordering == "-id" else [last.due_at.isoformat(), last.pk]
+    )
+
+
+def list_tickets(user: User, filters: TicketFilters) -> tuple[list[Ticket], str | None]:
+    """One page of the tickets ``user`` may see, and the cursor of the next page (or None)."""
     # Joining all six related tables costs PostgreSQL more to plan (~15 ms: it weighs every
     # join order against the ticket table's many indexes) than the page costs to read; the
     # four configuration tables come from the per-process cache (see docs/performance.md).
     rows = list(
-        tickets.select_related("assignee", "customer")
-        .only(*LIST_FIELDS)
-        .order_by(*order)[: filters.limit + 1]
+        _ordered_page(user, filters)
+        .select_related("assignee", "customer")
+        .only(*LIST_FIELDS)[: filters.limit + 1]
     )
     org.attach_configuration(rows, channel=Channel, category=Category, priority=Priority, team=Team)
-    next_cursor = None
-    if len(rows) > filters.limit:
-        rows = rows[: filters.limit]
-        last = rows[-1]
-        next_cursor = _encode_cursor(
-            [last.pk] if filters.ordering == "-id" else [last.due_at.isoformat(), last.pk]
+    return _cut(rows, filters)
+
+
+# --- the API's list: rows rather than models ------------------------------------------------
+
+# The configuration a row names by id; the objects come from the per-process cache.
+_CONFIGURATION = {"channel": Channel, "category": Category, "priority": Priority, "team": Team}
+# LIST_FIELDS as columns: the ticket's own, the configuration's ids, the customer's and the
+# assignee's.
+_OWN = tuple(f for f in LIST_FIELDS if "__" not in f and f not in _CONFIGURATION)
+_CUSTOMER = tuple(f.split("__", 1)[1] for f in LIST_FIELDS if f.startswith("customer__"))
+_ASSIGNEE = tuple(f.split("__", 1)[1] for f in LIST_FIELDS if f.startswith("assignee__"))
+ROW_COLUMNS = (
+    "id",
+    *_OWN,
+    *(f"{name}_id" for name in _CONFIGURATION),
+    "customer_id",
+    *(f"customer__{f}" for f in _CUSTOMER),
+    "assignee_id",
+    *(f"assignee__{f}" for f in _ASSIGNEE),
+)
+
+
+class Row:
+    """A related record of a row: just the attributes the list shows."""
+
+    def __init__(self, pk: int, **values: Any) -> None:
+        self.pk = self.id = pk
+        self.__dict__.update(values)
+
+
+class TicketRow(Row):
+    """A ticket of the API's list (``tickets.api.TicketSummary``): the values of
+    LIST_FIELDS, read as plain columns. Building a model for the ticket, its customer and
+    its assignee cost 2-3 ms per page, more than reading it (docs/performance.md).
+    ``aduan.sla.clock.state`` and the schema's resolvers read it like a ``Ticket``."""
+
+    channel: Channel
+    category: Category | None
+    priority: Priority
+    team: Team | None
+    customer: Row
+    assignee: User | None
+    due_at: Any
+
+
+# Compiled SQL of list pages on PostgreSQL, by everything it depends on. Compiling a page's
+# query cost the ORM about 2 ms, more than PostgreSQL needs to answer it; the same page
+# (the first of a team's queue, which every agent's console polls) is asked for again and
+# again. Bounded: emptied when full.
+_PAGE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]] | None] = {}
+_PAGE_SQL_MAX = 512
+
+
+def _page_key(user: User, filters: TicketFilters) -> tuple[Any, ...]:
+    team = org.team_by_code(filters.team) if filters.team else None
+    return (
+        visibility_key(user),
+        filters.team,
+        team.pk if team is not None else None,
+        tuple(filters.status) if filters.status else None,
+        filters.open_only,
+        filters.assignee,
+        filters.unassigned,
+        filters.customer,
+        filters.tier,
+        filters.text,
+        filters.ordering,
+        filters.cursor,
+        filters.limit,
+    )
+
+
+def _page_values(user: User, filters: TicketFilters) -> list[tuple[Any, ...]]:
+    def page() -> QuerySet[Ticket, tuple[Any, ...]]:
+        return _ordered_page(user, filters).values_list(*ROW_COLUMNS)[: filters.limit + 1]
+
+    if connection.vendor != "postgresql":
+        # Elsewhere the ORM's value converters are needed (SQLite returns times as text).
+        return list(page())
+    key = _page_key(user, filters)
+    if key not in _PAGE_SQL:
+        query = page()  # validates the filters and the cursor
+        try:
+            compiled: tuple[str, tuple[Any, ...]] | None = query.query.sql_with_params()
+        except EmptyResultSet:
+            compiled = None  # nobody's tickets: no query at all
+        if len(_PAGE_SQL) >= _PAGE_SQL_MAX:
+            _PAGE_SQL.clear()
+        _PAGE_SQL[key] = compiled
+    compiled = _PAGE_SQL[key]
+    if compiled is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def list_ticket_rows(user: User, filters: TicketFilters) -> tuple[list[TicketRow], str | None]:
+    """The same page as ``list_tickets``, as ``TicketRow``s for the API."""
+    values = _page_values(user, filters)
+    n_own = 1 + len(_OWN)
+    n_config = len(_CONFIGURATION)
+    configuration = [
+        org.by_id(model, {v[n_own + i] for v in values} - {None})
+        for i, model in enumerate(_CONFIGURATION.values())
+    ]
+    customer_at = n_own + n_config
+    assignee_at = customer_at + 1 + len(_CUSTOMER)
+    rows = []
+    for v in values:
+        row = TicketRow(v[0], **dict(zip(_OWN, v[1:n_own], strict=True)))
+        for i, name in enumerate(_CONFIGURATION):
+            ref = v[n_own + i]
+            setattr(row, name, configuration[i][ref] if ref is not None else None)
+        row.customer = Row(
+            v[customer_at],
+            **dict(zip(_CUSTOMER, v[customer_at + 1 : assignee_at], strict=True)),
         )
-    return rows, next_cursor
+        assignee_id = v[assignee_at]
+        row.assignee = (
+            None
+            if assignee_id is None
+            else User(id=assignee_id, **dict(zip(_ASSIGNEE, v[assignee_at + 1 :], strict=True)))
+        )
+        rows.append(row)
+    return _cut(rows, filters)
 
 
 # Queue counts stop counting here: "999+" says enough, and counting a million open
