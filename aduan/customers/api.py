@@ -97,7 +97,7 @@ def lookup(request: HttpRequest, filters: Query[CustomerQuery]) -> HttpResponse:
     name; each customer comes with their open and pending tickets."""
     _staff(request)
     customers = selectors.search_customers(phone=filters.phone, email=filters.email, text=filters.q)
-    found = list(selectors.with_open_tickets(customers)[: filters.limit])
+    found = selectors.attach_open_tickets(list(customers[: filters.limit]))
     # Rendered from the schema without django-ninja's per-object validation (a hot path:
     # see aduan/api/rendering.py).
     return rendering.render(request, list[CustomerLookupOut], found)

@@ -101,3 +101,18 @@ def test_a_customer_reads_their_own_record_and_nobody_elses(api, org):
     assert mine.status_code == 200
     assert mine.json()["id"] == org.alice.pk
     assert api("agent").get("/customers/me").status_code == 404
+
+
+def test_a_callers_open_tickets_come_newest_first_with_what_the_lookup_shows(api, org):
+    older = make_ticket(org, subject="Pertama")
+    newer = ticket_in_status(org, "pending")
+    [alice] = api("agent").get("/customers", {"phone": "081234567890"}).json()
+    assert [t["reference"] for t in alice["open_tickets"]] == [newer.reference, older.reference]
+    assert alice["open_tickets"][1] == {
+        "reference": older.reference,
+        "subject": "Pertama",
+        "status": "open",
+        "tier": 1,
+        "received_at": alice["open_tickets"][1]["received_at"],
+    }
+    assert alice["open_tickets"][1]["received_at"].startswith(str(older.received_at.year))
