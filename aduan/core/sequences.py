@@ -16,7 +16,11 @@ from django.db import connection, transaction
 from aduan.core.models import Counter
 
 _NAME = re.compile(r"^[a-z0-9_]{1,50}$")
+# Sequences known to exist. Shared by a worker's threads: adding to a set and testing
+# membership are atomic, and a sequence missing here is only created once more.
 _known_sequences: set[str] = set()
+# The first key of the advisory locks taken here (the second is the sequence's name).
+_LOCK_CLASS = 0x41445553  # "ADUS"
 
 
 def next_value(name: str) -> int:
@@ -26,6 +30,13 @@ def next_value(name: str) -> int:
         sequence = f"aduan_seq_{name}"
         with connection.cursor() as cursor:
             if sequence not in _known_sequences:
+                # Two transactions creating the same new sequence at once (two workers, or
+                # two threads of one, recording a year's first tickets): the second would fail
+                # on the catalog's unique index when the first commits. Holding this lock
+                # until commit makes it wait, and then find the sequence.
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [_LOCK_CLASS, sequence]
+                )
                 cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence}")
                 # CREATE SEQUENCE is transactional: remember it only once it is committed.
                 transaction.on_commit(lambda: _known_sequences.add(sequence))
