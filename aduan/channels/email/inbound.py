@@ -429,21 +429,40 @@ def _claim(inbound_id: int) -> bool:
     return not interrupted
 
 
-def process(inbound_id: int, *, force: bool = False, claimed: bool = False) -> InboundMessage:
+def process(
+    inbound_id: int,
+    *,
+    force: bool = False,
+    claimed: bool = False,
+    stored: InboundMessage | None = None,
+) -> InboundMessage:
     """Make a stored message a ticket or a message on one (or record why not).
 
     ``force`` (an administrator's re-run) skips the noise and flood checks. A message that
     is already processed or refused is left alone. On failure the message is marked
     ``failed`` with the error; if even that cannot be written (the database is gone) the
     error is raised and the message stays ``received`` for ``process_pending``. ``claimed``:
-    the attempt is already counted (``store`` counts the first)."""
+    the attempt is already counted (``store`` counts the first); ``stored``: the row as
+    ``store`` just wrote it, bytes and all, so it need not be read back."""
     if not claimed and not _claim(inbound_id):
         return InboundMessage.objects.defer("raw").get(pk=inbound_id)
     try:
         with transaction.atomic():
-            message = InboundMessage.objects.select_for_update().get(pk=inbound_id)
-            if message.status in (InboundStatus.PROCESSED, InboundStatus.REFUSED):
-                return message
+            if stored is not None:
+                # Lock the row all the same: a second delivery of the same message may be
+                # processing it in another worker.
+                status = (
+                    InboundMessage.objects.select_for_update()
+                    .filter(pk=inbound_id)
+                    .values_list("status", flat=True)
+                    .get()
+                )
+                message = stored
+            else:
+                message = InboundMessage.objects.select_for_update().get(pk=inbound_id)
+                status = message.status
+            if status in (InboundStatus.PROCESSED, InboundStatus.REFUSED):
+                return InboundMessage.objects.defer("raw").get(pk=inbound_id)
             _handle(message, force=force)
             message.processed_at = timezone.now()
             # Everything but the raw bytes, which never change (and may be 40 MB).
@@ -493,7 +512,11 @@ def ingest(
     message = stored.message
     if stored.created or message.status == InboundStatus.RECEIVED:
         try:
-            message = process(message.pk, claimed=stored.created)
+            message = process(
+                message.pk,
+                claimed=stored.created,
+                stored=message if stored.created else None,
+            )
         except Exception:
             # Stored is what counts here; process_pending tries again.
             logger.exception("Inbound message %s stored, processing deferred", message.pk)

@@ -282,16 +282,24 @@ def parse(raw: bytes) -> ParsedMail:
         if return_path.replace(" ", "") == "<>"
         else (_address(return_path, defects)[1] if return_path else "")
     )
-    parsed.content_type = message.get_content_type()
-    parsed.report_type = str(message.get_param("report-type") or "").lower()
+    parsed.content_type = content_type = message.get_content_type()
+    if content_type == "multipart/report":
+        parsed.report_type = str(message.get_param("report-type") or "").lower()
 
     # The body: the plain text part, or the HTML one turned into text.
-    try:
-        plain = message.get_body(preferencelist=("plain",))
-        rich = message.get_body(preferencelist=("html",))
-    except (ValueError, LookupError, IndexError, AttributeError, KeyError):
-        defects.append("no readable body structure")
-        plain = rich = None
+    plain: Message | None = None
+    rich: Message | None = None
+    single = not message.is_multipart()
+    if single and content_type in ("text/plain", "text/html"):
+        # Most mail is one text part: no need to search (every header access parses).
+        if _disposition(message) != "attachment":
+            plain, rich = (message, None) if content_type == "text/plain" else (None, message)
+    else:
+        try:
+            plain = message.get_body(preferencelist=("plain",))
+            rich = message.get_body(preferencelist=("html",))
+        except (ValueError, LookupError, IndexError, AttributeError, KeyError):
+            defects.append("no readable body structure")
     if (
         plain is None
         and rich is None
@@ -310,7 +318,7 @@ def parse(raw: bytes) -> ParsedMail:
             texts.append(html_to_text(parsed.html))
 
     number = 0
-    for leaf in _leaves(message):
+    for leaf in [] if single and body_parts else _leaves(message):
         if any(leaf is body for body in body_parts):
             continue
         content_type = leaf.get_content_type()
