@@ -47,7 +47,7 @@ def normalise(text: str) -> list[str]:
     return [word.rstrip("*") for word in _WORD.findall(_plain(text))]
 
 
-def _phrase_words(phrase: str) -> tuple[str, ...]:
+def phrase_words(phrase: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(_plain(phrase)))
 
 
@@ -77,7 +77,7 @@ class Matcher:
         self.exact: dict[str, list[Rule]] = {}
         self.prefixed: list[tuple[str, Rule]] = []
         for criterion, phrase in phrases:
-            words = _phrase_words(phrase)
+            words = phrase_words(phrase)
             if not words:
                 continue
             rule = Rule(criterion, phrase, words)

@@ -362,8 +362,11 @@ def report(request: HttpRequest, filters: Query[ReportQuery]) -> dict[str, Any]:
     _staff(_user(request))
     now = timezone.now()
     until = filters.until or now
-    since = filters.since or until - datetime.timedelta(days=30)
     errors = []
+    try:
+        since = filters.since or until - datetime.timedelta(days=30)
+    except OverflowError:
+        raise ValidationFailed([("until", _("Too far in the past."))]) from None
     for field, value in (("since", since), ("until", until)):
         if timezone.is_naive(value):
             errors.append((field, _("Give a time zone, e.g. 2026-05-01T09:00:00+07:00.")))
