@@ -648,6 +648,8 @@ def callback_report(request: HttpRequest, filters: Query[CallbackReportQuery]) -
             raise ValidationFailed(
                 [(field, _("Give a time zone, e.g. 2026-05-01T09:00:00+07:00."))]
             )
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise ValidationFailed([(field, _("Between the years 2000 and 2100."))])
     return callbacks.report(filters.since, filters.until)
 
 

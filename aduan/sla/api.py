@@ -361,12 +361,12 @@ def report(request: HttpRequest, filters: Query[ReportQuery]) -> dict[str, Any]:
     in the period (at most 92 days). Staff only."""
     _staff(_user(request))
     now = timezone.now()
+    for field, given in (("since", filters.since), ("until", filters.until)):
+        if given is not None and not 2000 <= given.year <= 2100:
+            raise ValidationFailed([(field, _("Between the years 2000 and 2100."))])
     until = filters.until or now
+    since = filters.since or until - datetime.timedelta(days=30)
     errors = []
-    try:
-        since = filters.since or until - datetime.timedelta(days=30)
-    except OverflowError:
-        raise ValidationFailed([("until", _("Too far in the past."))]) from None
     for field, value in (("since", since), ("until", until)):
         if timezone.is_naive(value):
             errors.append((field, _("Give a time zone, e.g. 2026-05-01T09:00:00+07:00.")))

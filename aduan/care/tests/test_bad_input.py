@@ -118,6 +118,7 @@ CASES = [
     ),
     ("agent", "get", "/sla/report?since=2026-03-01T00:00:00", None, 400, "since"),
     ("agent", "get", "/sla/report?until=0001-01-02T00:00:00%2B00:00", None, 400, "until"),
+    ("agent", "get", "/callbacks/report?since=9999-12-31T23:59:59-14:00", None, 400, "since"),
     ("agent", "put", f"/tickets/{REF}/hard-complaint", {"criteria": "rude"}, 400, "criteria"),
     (
         "agent",
