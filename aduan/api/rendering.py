@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Manager, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest, HttpResponse
@@ -35,9 +36,9 @@ _MISSING = object()
 _NATIVE = frozenset(
     {str, int, bool, float, type(None), datetime.datetime, datetime.date, dict, list}
 )
-# Times are written the way the API's JSON encoder (Django's) writes them, here rather than
-# in a ``default()`` call per value while encoding.
-_DJANGO_JSON = NinjaJSONEncoder()
+# Times are written the way the API's JSON encoder writes them (django-ninja's leaves them
+# to Django's), here rather than in a ``default()`` call per value while encoding.
+_DJANGO_JSON = DjangoJSONEncoder()
 # The JSON-native and date/time types a field may be declared with. Anything else (a
 # Decimal, an enum, a URL, a union of two schemas) is refused when the schema is compiled:
 # pydantic would convert it, and this walk would not.

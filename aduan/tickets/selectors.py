@@ -256,6 +256,13 @@ class Row:
         self.__dict__.update(values)
 
 
+class AssigneeRow(Row):
+    """The assignee of a row, named exactly as ``str(user)`` names a ``User``."""
+
+    get_full_name = User.get_full_name
+    __str__ = User.__str__
+
+
 class TicketRow(Row):
     """A ticket of the API's list (``tickets.api.TicketSummary``): the values of
     LIST_FIELDS, read as plain columns. Building a model for the ticket, its customer and
@@ -267,7 +274,7 @@ class TicketRow(Row):
     priority: Priority
     team: Team | None
     customer: Row
-    assignee: User | None
+    assignee: AssigneeRow | None
     due_at: Any
 
 
@@ -349,7 +356,7 @@ def list_ticket_rows(user: User, filters: TicketFilters) -> tuple[list[TicketRow
         row.assignee = (
             None
             if assignee_id is None
-            else User(id=assignee_id, **dict(zip(_ASSIGNEE, v[assignee_at + 1 :], strict=True)))
+            else AssigneeRow(assignee_id, **dict(zip(_ASSIGNEE, v[assignee_at + 1 :], strict=True)))
         )
         rows.append(row)
     return _cut(rows, filters)
