@@ -275,7 +275,7 @@ def test_a_killed_worker_loses_no_job(one_big_job: Workers):
     workers.wait_ready("w1")
     workers.send("aduan.sla.sweep")
     deadline = time.monotonic() + 60
-    while "Received task" not in workers.log("w1") and time.monotonic() < deadline:
+    while "] received" not in workers.log("w1") and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(1.0)
     # SIGKILL in the middle of the job: its transaction rolls back, its message stays
