@@ -145,14 +145,18 @@ def test_the_mail_worker_takes_new_mail_at_once_through_imap_idle(live_db, dovec
         "mail-worker", "--interval", "600", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
-        time.sleep(3)  # connected and idling
+        # A first message: once it is stored, the worker's first poll is over and it waits.
+        dovecot.append(mail(0, tag), user="support")
+        assert wait_until(lambda: len(stored_ids(live_db, tag)) == 1, timeout=120)
+        time.sleep(1)
         started = time.monotonic()
         dovecot.append(mail(1, tag), user="support")
-        arrived = wait_until(lambda: bool(stored_ids(live_db, tag)), timeout=20)
+        arrived = wait_until(lambda: len(stored_ids(live_db, tag)) == 2, timeout=60)
         elapsed = time.monotonic() - started
         assert arrived, worker.stderr.read1().decode() if worker.stderr else ""
-        assert elapsed < 15
-        assert wait_until(lambda: not mailbox_ids(dovecot, "support"), timeout=10)
+        # Far sooner than the next poll (600 s): IDLE woke it.
+        assert elapsed < 60
+        assert wait_until(lambda: not mailbox_ids(dovecot, "support"), timeout=30)
     finally:
         worker.send_signal(signal.SIGTERM)
         try:
