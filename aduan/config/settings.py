@@ -139,6 +139,9 @@ def _database() -> dict[str, object]:
                 url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
             )
         )
+        if config["ENGINE"] == "django.db.backends.postgresql":
+            # Django's, with a health check that costs no round trip (aduan/core/postgresql).
+            config["ENGINE"] = "aduan.core.postgresql"
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config["OPTIONS"] = _SQLITE_OPTIONS
         return config
