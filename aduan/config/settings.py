@@ -144,6 +144,18 @@ def _database() -> dict[str, object]:
             config["ENGINE"] = "aduan.core.postgresql"
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config["OPTIONS"] = _SQLITE_OPTIONS
+        elif config["ENGINE"] == "aduan.core.postgresql" and env_bool(
+            "DATABASE_PREPARED_STATEMENTS", True
+        ):
+            # The server binds the parameters, and a statement run five times on a connection
+            # is prepared: PostgreSQL then stops parsing (and mostly planning) the same
+            # queries again and again (docs/performance.md). Set
+            # DATABASE_PREPARED_STATEMENTS=false behind a pooler that cannot keep prepared
+            # statements (PgBouncer before 1.21, or without max_prepared_statements).
+            options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+            options.setdefault("server_side_binding", True)
+            options.setdefault("prepare_threshold", 5)
+            config["OPTIONS"] = options
         return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
