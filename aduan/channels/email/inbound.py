@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.channels import delivery
+from aduan.channels.cache import cached
 from aduan.channels.email import loops, outbound
 from aduan.channels.email.models import (
     InboundAttachment,
@@ -163,10 +164,14 @@ def refuse_oversized(headers: bytes, size: int, *, source: str, mailbox: str = "
 
 
 def _mailbox_address(name: str) -> str:
+    """The address answers to mail from mailbox ``name`` come from, if it has its own."""
     if not name:
         return ""
-    address = Mailbox.objects.filter(name=name).values_list("address", flat=True).first()
-    return address or ""
+
+    def load() -> dict[str, str]:
+        return dict(Mailbox.objects.exclude(address="").values_list("name", "address"))
+
+    return cached("mailbox-addresses", load).get(name, "")
 
 
 def _email_channel() -> Channel | None:
