@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -126,6 +127,21 @@ def install(api: NinjaAPI) -> None:
             )
         return api.create_response(
             request, {"detail": str(exc), "code": "error"}, status=exc.status_code
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # Raised lazily wherever request.POST is first read (django-axes reads it on a
+        # failed login), so it can surface from any endpoint, not only the upload ones.
+        message = _("The request body is not valid multipart/form-data.")
+        return api.create_response(
+            request,
+            {
+                "detail": message,
+                "code": "invalid",
+                "errors": [{"field": "body", "message": message}],
+            },
+            status=400,
         )
 
     @api.exception_handler(Exception)
