@@ -265,8 +265,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "aduan")
+_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    # Redis: how often a worker looks for a dead worker's jobs past the timeout. Kombu's
+    # default looks every 100 s (10 s, scanning every 10th time); one small scan every
+    # tenth of the timeout (1-10 s) hands the job on soon after the timeout.
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
