@@ -185,6 +185,39 @@ def schemathesis(env: dict[str, str], label: str, usernames: tuple[str, ...]) ->
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def pytest_suites(suites: dict[str, dict[str, str]], pytest_args: list[str], serial: bool) -> None:
+    """pytest once per database. Side by side unless ``serial``: each run is mostly one
+    Python process waiting on its database, so two of them share the cores well."""
+    if serial or len(suites) == 1:
+        for label, suite_env in suites.items():
+            say(f"pytest on {label}")
+            run(BIN / "pytest", "-q", *pytest_args, env=suite_env)
+        return
+    say("pytest on " + " and ".join(suites) + ", side by side")
+    logs = Path(tempfile.mkdtemp(prefix="aduan-pytest-"))
+    running: list[tuple[str, subprocess.Popen[bytes], Path]] = []
+    for n, (label, suite_env) in enumerate(suites.items()):
+        log = logs / f"{n}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", *pytest_args],
+                cwd=ROOT,
+                env=suite_env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        running.append((label, process, log))
+    failed = 0
+    for label, process, log in running:
+        code = process.wait()
+        say(f"pytest on {label}: " + ("passed" if code == 0 else f"FAILED (exit {code})"))
+        sys.stdout.write(log.read_text(errors="replace"))
+        sys.stdout.flush()
+        failed = failed or code
+    if failed:
+        sys.exit(failed)
+
+
 def test(args: argparse.Namespace) -> None:
     ensure_venv(dev=True)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -203,19 +236,17 @@ def test(args: argparse.Namespace) -> None:
             "--dry-run",
             env={**env, "DEBUG": "true", "ADUAN_DATA_DIR": tempfile.mkdtemp()},
         )
-    say("pytest on SQLite")
-    run(BIN / "pytest", "-q", *pytest_args, env=env)
     pg_url = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     require_pg = os.environ.get("CI", "").lower() == "true" or args.require_postgres
-    ran_pg = False
-    if postgres_reachable(pg_url):
-        say(f"pytest on PostgreSQL ({pg_url})")
-        run(BIN / "pytest", "-q", *pytest_args, env={**env, "DATABASE_URL": pg_url})
-        ran_pg = True
-    elif require_pg:
+    ran_pg = postgres_reachable(pg_url)
+    if not ran_pg and require_pg:
         sys.exit(f"PostgreSQL at {pg_url} is not reachable, and this run requires it.")
+    suites = {"SQLite": env}
+    if ran_pg:
+        suites[f"PostgreSQL ({pg_url})"] = {**env, "DATABASE_URL": pg_url}
     else:
         say(f"PostgreSQL at {pg_url} not reachable: skipped the PostgreSQL run")
+    pytest_suites(suites, pytest_args, serial=args.serial)
     if not args.quick:
         # PostgreSQL is stricter (NUL bytes, integer ranges), so it gets every role;
         # SQLite one role, to keep the suite short.
@@ -245,6 +276,9 @@ def main() -> None:
     p_test = commands.add_parser("test", help="run the whole test suite")
     p_test.add_argument("--quick", action="store_true", help="only pytest, no lint or fuzzing")
     p_test.add_argument("--require-postgres", action="store_true")
+    p_test.add_argument(
+        "--serial", action="store_true", help="run the SQLite and PostgreSQL suites one by one"
+    )
     p_test.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
     p_test.set_defaults(func=test)
     args = parser.parse_args()
