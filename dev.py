@@ -164,7 +164,11 @@ def schemathesis(env: dict[str, str], label: str, usernames: tuple[str, ...]) ->
                 "--checks",
                 "not_a_server_error",
                 "--max-examples",
-                os.environ.get("FUZZ_EXAMPLES", "30"),
+                # The administrator reaches every operation; the other roles are mostly
+                # there for the permission checks, which need fewer examples.
+                os.environ.get("FUZZ_EXAMPLES", "30")
+                if username == "admin"
+                else os.environ.get("FUZZ_EXAMPLES_ROLES", "10"),
                 "--header",
                 f"Authorization: Bearer {token}",
                 "--seed",
@@ -185,33 +189,49 @@ def schemathesis(env: dict[str, str], label: str, usernames: tuple[str, ...]) ->
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def pytest_suites(suites: dict[str, dict[str, str]], pytest_args: list[str], serial: bool) -> None:
-    """pytest once per database. Side by side unless ``serial``: each run is mostly one
-    Python process waiting on its database, so two of them share the cores well."""
-    if serial or len(suites) == 1:
-        for label, suite_env in suites.items():
-            say(f"pytest on {label}")
-            run(BIN / "pytest", "-q", *pytest_args, env=suite_env)
+def suite(args: argparse.Namespace) -> None:
+    """One database's part of ``test``: pytest, then (unless --quick) the API fuzzing."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    label = "SQLite"
+    roles: tuple[str, ...] = ("admin",)
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+        label = f"PostgreSQL ({args.database_url})"
+        # PostgreSQL is stricter (NUL bytes, integer ranges), so it gets every role;
+        # SQLite one role, to keep the suite short.
+        roles = ("admin", "agent", "customer", "division")
+    say(f"pytest on {label}")
+    run(BIN / "pytest", "-q", "-p", "no:cacheprovider", *args.pytest_args, env=env)
+    if not args.quick:
+        schemathesis(env, label.split(" ")[0], roles)
+
+
+def run_suites(suites: list[list[str]], serial: bool) -> None:
+    """``dev.py suite`` once per database. Side by side unless ``serial``: a test run is
+    mostly one Python process waiting on its database, so two of them share two cores
+    well. Each one's output is shown when it ends."""
+    commands = [[str(PYTHON), str(ROOT / "dev.py"), "suite", *suite_args] for suite_args in suites]
+    if serial or len(commands) == 1:
+        for command in commands:
+            run(*command)
         return
-    say("pytest on " + " and ".join(suites) + ", side by side")
-    logs = Path(tempfile.mkdtemp(prefix="aduan-pytest-"))
-    running: list[tuple[str, subprocess.Popen[bytes], Path]] = []
-    for n, (label, suite_env) in enumerate(suites.items()):
+    logs = Path(tempfile.mkdtemp(prefix="aduan-suites-"))
+    running: list[tuple[subprocess.Popen[bytes], Path]] = []
+    for n, command in enumerate(commands):
         log = logs / f"{n}.log"
         with log.open("wb") as out:
-            process = subprocess.Popen(
-                [str(BIN / "pytest"), "-q", "-p", "no:cacheprovider", *pytest_args],
-                cwd=ROOT,
-                env=suite_env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
+            running.append(
+                (
+                    subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT),
+                    log,
+                )
             )
-        running.append((label, process, log))
+    say(f"{len(commands)} suites side by side (SQLite, PostgreSQL); output follows as each ends")
     failed = 0
-    for label, process, log in running:
+    for process, log in running:
         code = process.wait()
-        say(f"pytest on {label}: " + ("passed" if code == 0 else f"FAILED (exit {code})"))
         sys.stdout.write(log.read_text(errors="replace"))
+        say("that suite " + ("passed" if code == 0 else f"FAILED (exit {code})"))
         sys.stdout.flush()
         failed = failed or code
     if failed:
@@ -241,22 +261,13 @@ def test(args: argparse.Namespace) -> None:
     ran_pg = postgres_reachable(pg_url)
     if not ran_pg and require_pg:
         sys.exit(f"PostgreSQL at {pg_url} is not reachable, and this run requires it.")
-    suites = {"SQLite": env}
+    options = [*(["--quick"] if args.quick else []), "--", *pytest_args]
+    suites = [options]
     if ran_pg:
-        suites[f"PostgreSQL ({pg_url})"] = {**env, "DATABASE_URL": pg_url}
+        suites.append(["--database-url", pg_url, *options])
     else:
         say(f"PostgreSQL at {pg_url} not reachable: skipped the PostgreSQL run")
-    pytest_suites(suites, pytest_args, serial=args.serial)
-    if not args.quick:
-        # PostgreSQL is stricter (NUL bytes, integer ranges), so it gets every role;
-        # SQLite one role, to keep the suite short.
-        schemathesis(env, "SQLite", ("admin",))
-        if ran_pg:
-            schemathesis(
-                {**env, "DATABASE_URL": pg_url},
-                "PostgreSQL",
-                ("admin", "agent", "customer", "division"),
-            )
+    run_suites(suites, serial=args.serial)
     (ROOT / "data").mkdir(exist_ok=True)
     (ROOT / "data" / "last-test-run").write_text(
         f"sqlite=ok postgresql={'ok' if ran_pg else 'skipped'}\n"
@@ -281,6 +292,11 @@ def main() -> None:
     )
     p_test.add_argument("pytest_args", nargs="*", help="passed to pytest (after --)")
     p_test.set_defaults(func=test)
+    p_suite = commands.add_parser("suite", help="one database's tests (called by test)")
+    p_suite.add_argument("--database-url", default="")
+    p_suite.add_argument("--quick", action="store_true")
+    p_suite.add_argument("pytest_args", nargs="*")
+    p_suite.set_defaults(func=suite)
     args = parser.parse_args()
     args.func(args)
 
