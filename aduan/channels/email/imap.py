@@ -214,17 +214,28 @@ def _store_batch(
     box: BaseMailBox, config: MailboxConfig, uids: list[str], result: PollResult
 ) -> None:
     fetched = _fetch(box, uids, "(UID RFC822.SIZE BODY.PEEK[])")
+    present = [uid for uid in uids if uid in fetched]
+    pairs: list[tuple[str, inbound.Stored]] = []
+    try:
+        # One commit for the batch; processing each message comes after it.
+        stored = inbound.store_many(
+            [fetched[uid][1] for uid in present], source=Source.IMAP, mailbox=config.name
+        )
+        pairs = list(zip(present, stored, strict=True))
+    except Exception:
+        logger.warning("Storing a batch of mailbox %s failed; one by one", config.name)
+        for uid in present:
+            try:
+                pairs.append(
+                    (uid, inbound.store(fetched[uid][1], source=Source.IMAP, mailbox=config.name))
+                )
+            except Exception:
+                # Not stored: it stays in the mailbox for the next poll.
+                logger.exception("Could not store message %s of mailbox %s", uid, config.name)
+                result.not_stored += 1
     done: list[str] = []
-    for uid in uids:
-        if uid not in fetched:
-            continue
-        try:
-            ingested = inbound.ingest(fetched[uid][1], source=Source.IMAP, mailbox=config.name)
-        except Exception:
-            # Not stored: it stays in the mailbox for the next poll.
-            logger.exception("Could not store message %s of mailbox %s", uid, config.name)
-            result.not_stored += 1
-            continue
+    for uid, stored_one in pairs:
+        ingested = inbound.process_stored(stored_one)
         done.append(uid)
         if ingested.created:
             result.stored += 1

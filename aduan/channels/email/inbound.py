@@ -121,6 +121,13 @@ def store(
     return Stored(message, created=True)
 
 
+def store_many(raws: list[bytes], *, source: str, mailbox: str = "") -> list[Stored]:
+    """``store`` for a batch fetched from a mailbox, in one transaction: one commit instead
+    of one per message. When it returns every message is stored; if it raises, none is."""
+    with transaction.atomic():
+        return [store(raw, source=source, mailbox=mailbox) for raw in raws]
+
+
 def refuse_oversized(headers: bytes, size: int, *, source: str, mailbox: str = "") -> Stored:
     """A message too big to take (IMAP; the pipe refuses it to the mail server instead):
     keep its headers with the reason and tell the sender, unless it is automatic mail."""
@@ -518,6 +525,12 @@ def ingest(
     stored = store(
         raw, source=source, mailbox=mailbox, envelope_from=envelope_from, envelope_to=envelope_to
     )
+    return process_stored(stored)
+
+
+def process_stored(stored: Stored) -> Ingested:
+    """The second half of ``ingest``: process what ``store`` kept, if it still needs it (a
+    new message, or a duplicate delivery of one whose processing was interrupted)."""
     message = stored.message
     if stored.created or message.status == InboundStatus.RECEIVED:
         try:
@@ -545,4 +558,13 @@ def process_pending(limit: int = 200) -> int:
     return len(ids)
 
 
-__all__ = ["Source", "TooBig", "ingest", "process", "process_pending", "store"]
+__all__ = [
+    "Source",
+    "TooBig",
+    "ingest",
+    "process",
+    "process_pending",
+    "process_stored",
+    "store",
+    "store_many",
+]
