@@ -234,8 +234,8 @@ def _store_batch(
                 logger.exception("Could not store message %s of mailbox %s", uid, config.name)
                 result.not_stored += 1
     done: list[str] = []
-    for uid, stored_one in pairs:
-        ingested = inbound.process_stored(stored_one)
+    processed = inbound.process_batch([stored_one for _uid, stored_one in pairs])
+    for (uid, _stored), ingested in zip(pairs, processed, strict=True):
         done.append(uid)
         if ingested.created:
             result.stored += 1

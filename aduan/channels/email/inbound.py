@@ -60,6 +60,8 @@ TIMELINE_MAX = 20_000
 PENDING_AFTER = datetime.timedelta(minutes=2)
 # Processing attempts a message may interrupt (by killing its process) before it is failed.
 MAX_INTERRUPTED = 3
+# New messages of an IMAP batch processed in one transaction (process_batch).
+PROCESS_BATCH = 10
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fw|fwd|wg|balas|tr)\s*:\s*)+", re.IGNORECASE)
 
 
@@ -445,6 +447,33 @@ def _claim(inbound_id: int) -> bool:
     return not interrupted
 
 
+def _process_locked(
+    inbound_id: int, stored: InboundMessage | None, *, force: bool
+) -> InboundMessage | None:
+    """The work of ``process``, inside the caller's transaction; raises on failure. None if
+    the message needs nothing (already processed or refused)."""
+    if stored is not None:
+        # Lock the row all the same: a second delivery of the same message may be
+        # processing it in another worker.
+        status = (
+            InboundMessage.objects.select_for_update()
+            .filter(pk=inbound_id)
+            .values_list("status", flat=True)
+            .get()
+        )
+        message = stored
+    else:
+        message = InboundMessage.objects.select_for_update().get(pk=inbound_id)
+        status = message.status
+    if status in (InboundStatus.PROCESSED, InboundStatus.REFUSED):
+        return None
+    _handle(message, force=force)
+    message.processed_at = timezone.now()
+    # Everything but the raw bytes, which never change (and may be 40 MB).
+    message.save(update_fields=_PROCESSED_FIELDS)
+    return message
+
+
 def process(
     inbound_id: int,
     *,
@@ -464,26 +493,8 @@ def process(
         return InboundMessage.objects.defer("raw").get(pk=inbound_id)
     try:
         with transaction.atomic():
-            if stored is not None:
-                # Lock the row all the same: a second delivery of the same message may be
-                # processing it in another worker.
-                status = (
-                    InboundMessage.objects.select_for_update()
-                    .filter(pk=inbound_id)
-                    .values_list("status", flat=True)
-                    .get()
-                )
-                message = stored
-            else:
-                message = InboundMessage.objects.select_for_update().get(pk=inbound_id)
-                status = message.status
-            if status in (InboundStatus.PROCESSED, InboundStatus.REFUSED):
-                return InboundMessage.objects.defer("raw").get(pk=inbound_id)
-            _handle(message, force=force)
-            message.processed_at = timezone.now()
-            # Everything but the raw bytes, which never change (and may be 40 MB).
-            message.save(update_fields=_PROCESSED_FIELDS)
-        return message
+            message = _process_locked(inbound_id, stored, force=force)
+        return message or InboundMessage.objects.defer("raw").get(pk=inbound_id)
     except Exception as exc:
         reason = exc.reason if isinstance(exc, Unprocessable) else "error"
         if isinstance(exc, ApplicationError):
@@ -545,6 +556,39 @@ def process_stored(stored: Stored) -> Ingested:
     return Ingested(message, stored.created)
 
 
+def process_batch(batch: list[Stored]) -> list[Ingested]:
+    """``process_stored`` for messages stored together (an IMAP batch): the new ones are
+    processed in one transaction, so one commit instead of one per message. If any of them
+    fails, that transaction is rolled back and each message is processed alone, so a bad
+    message fails by itself. Messages stored before (a repeated delivery, maybe of a message
+    whose processing killed the process) are always processed alone, with their attempt
+    counted first (see ``_claim``)."""
+    fresh = [stored for stored in batch if stored.created]
+    done: set[int] = set()
+    # A few at a time: on SQLite a transaction holds the only write lock.
+    for start in range(0, len(fresh), PROCESS_BATCH):
+        chunk = fresh[start : start + PROCESS_BATCH]
+        if len(chunk) < 2:
+            continue
+        try:
+            with transaction.atomic():
+                for stored in chunk:
+                    _process_locked(stored.message.pk, stored.message, force=False)
+        except Exception:
+            logger.warning("Processing %d messages together failed; one by one", len(chunk))
+            for stored in chunk:
+                # Forget what the rolled-back attempt put on the row objects.
+                message = stored.message
+                message.status, message.reason = InboundStatus.RECEIVED, ""
+                message.ticket = message.event = message.customer = None
+        else:
+            done.update(stored.message.pk for stored in chunk)
+    return [
+        Ingested(stored.message, True) if stored.message.pk in done else process_stored(stored)
+        for stored in batch
+    ]
+
+
 def process_pending(limit: int = 200) -> int:
     """Process messages stored but never processed (their process died in between)."""
     before = timezone.now() - PENDING_AFTER
@@ -563,6 +607,7 @@ __all__ = [
     "TooBig",
     "ingest",
     "process",
+    "process_batch",
     "process_pending",
     "process_stored",
     "store",

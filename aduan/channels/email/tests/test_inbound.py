@@ -321,3 +321,37 @@ def test_a_message_whose_processing_keeps_killing_the_process_is_failed_not_retr
     assert message.ticket is None
     services.retry_inbound(actor=org.user("admin"), message_id=message.pk)
     assert InboundMessage.objects.get(pk=message.pk).status == "processed"
+
+
+def test_a_batch_is_processed_together_and_one_bad_message_fails_alone(org, monkeypatch):
+    raws = [mail(subject=f"Gangguan {n}", body=f"Pesan {n}") for n in range(5)]
+    real_handle = inbound._handle
+
+    def handle(message: InboundMessage, *, force: bool) -> None:
+        real_handle(message, force=force)
+        if message.subject == "Gangguan 3":
+            raise RuntimeError("this one is broken")
+
+    monkeypatch.setattr(inbound, "_handle", handle)
+    stored = inbound.store_many(raws, source="imap", mailbox="helpdesk")
+    results = inbound.process_batch(stored)
+
+    statuses = {
+        m.subject: (m.status, m.ticket_id)
+        for m in InboundMessage.objects.filter(pk__in=[r.message.pk for r in results])
+    }
+    assert statuses["Gangguan 3"] == ("failed", None)
+    ok = [subject for subject, (status, ticket) in statuses.items() if status == "processed"]
+    assert sorted(ok) == ["Gangguan 0", "Gangguan 1", "Gangguan 2", "Gangguan 4"]
+    # Each good message has exactly one ticket: nothing of the rolled-back attempt is left.
+    assert Ticket.objects.filter(subject__startswith="Gangguan").count() == 4
+    assert all(statuses[s][1] is not None for s in ok)
+    assert [r.reference for r in results if r.message.subject == "Gangguan 3"] == [""]
+
+
+def test_a_good_batch_is_processed_in_one_go(org, caplog):
+    stored = inbound.store_many([mail(subject=f"Gangguan {n}") for n in range(4)], source="imap")
+    results = inbound.process_batch(stored)
+    assert all(r.created and r.reference for r in results)
+    assert InboundMessage.objects.filter(status="processed").count() == 4
+    assert "one by one" not in caplog.text
