@@ -30,7 +30,7 @@ from aduan.care.models import (
     WebhookDelivery,
 )
 from aduan.care.services import callbacks, emergency, hard, promises, special
-from aduan.care.services.common import is_support_desk, may_call_back
+from aduan.care.services.common import may_see_callbacks
 from aduan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aduan.tickets.permissions import get_visible_ticket
 
@@ -622,7 +622,7 @@ class CallbackReportOut(Schema):
 
 
 def _callers(user: User) -> None:
-    if not may_call_back(user) and not is_support_desk(user):
+    if not may_see_callbacks(user):
         raise PermissionDenied(_("Only tier-2 outbound agents and team leaders see callbacks."))
 
 
@@ -630,12 +630,9 @@ def _callers(user: User) -> None:
 def list_callbacks(request: HttpRequest, filters: Query[CallbackQuery]) -> list[Callback]:
     """The tier-2 outbound callback list, oldest first."""
     _callers(_user(request))
-    rows = selectors.callbacks()
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.before is not None:
-        rows = rows.filter(id__lt=filters.before)
-    return list(rows.order_by("id")[: filters.limit])
+    return selectors.callback_list(
+        status=filters.status, before=filters.before, limit=filters.limit
+    )
 
 
 @router.get("/callbacks/report", response={200: CallbackReportOut, **ERRORS})

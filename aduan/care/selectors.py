@@ -59,6 +59,16 @@ def callbacks() -> QuerySet[Callback]:
     return Callback.objects.select_related("ticket", "ticket__customer", "recorded_by")
 
 
+def callback_list(*, status: str | None, before: int | None, limit: int) -> list[Callback]:
+    """The tier-2 outbound callback list, oldest first, optionally of one status."""
+    rows = callbacks()
+    if status:
+        rows = rows.filter(status=status)
+    if before is not None:
+        rows = rows.filter(id__lt=before)
+    return list(rows.order_by("id")[:limit])
+
+
 def special_actions() -> QuerySet[SpecialAction]:
     return SpecialAction.objects.select_related(
         "ticket", "ticket__customer", "requested_by", "decided_by"

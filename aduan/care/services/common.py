@@ -104,6 +104,11 @@ def may_call_back(user: User) -> bool:
     return user.role == Role.AGENT and in_support_team(user)
 
 
+def may_see_callbacks(user: User) -> bool:
+    """Who sees the callback list: those who call back, and the support desk."""
+    return may_call_back(user) or is_support_desk(user)
+
+
 def support_desk() -> list[User]:
     """Everyone to tell when something lands on the support desk."""
     return list(
