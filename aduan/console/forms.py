@@ -358,3 +358,38 @@ def user_initial(user: User) -> dict[str, Any]:
 
 
 TIER_CHOICES = Tier.choices
+
+
+# --- customer care ---------------------------------------------------------------------------
+
+YES_NO: list[tuple[str, object]] = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+class CallbackOutcomeForm(forms.Form):
+    """What the customer said on the callback; the callbacks service checks the rest (solved
+    only when reached, and so on)."""
+
+    reached = forms.TypedChoiceField(
+        label=_("Customer reached"), choices=YES_NO, coerce=_yes, widget=forms.RadioSelect
+    )
+    solved = forms.TypedChoiceField(
+        label=_("Problem solved"),
+        choices=BLANK + YES_NO,
+        coerce=_yes,
+        empty_value=None,
+        required=False,
+    )
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction (1 to 5)"),
+        choices=BLANK + [(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    remarks = forms.CharField(
+        label=_("Remarks"), max_length=TEXT_MAX, required=False, widget=_rows(2)
+    )

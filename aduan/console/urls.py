@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aduan.console.views import admin, auth, desk, inbox, queues, tickets
+from aduan.console.views import admin, auth, care, desk, inbox, queues, tickets
 
 app_name = "console"
 
@@ -20,6 +20,16 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", tickets.download, name="download"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:forwarding_id>/", inbox.forwarding, name="forwarding"),
+    path("hard-complaints/", care.hard_complaints, name="hard_complaints"),
+    path("callbacks/", care.callback_list, name="callbacks"),
+    path("callbacks/<int:callback_id>/outcome/", care.callback_outcome, name="callback_outcome"),
+    path("notifications/", care.notification_list, name="notifications"),
+    path("notifications/read-all/", care.notifications_read_all, name="notifications_read_all"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        care.notification_read,
+        name="notification_read",
+    ),
     path("admin/", admin.index, name="admin"),
     path("admin/users/", admin.users, name="admin_users"),
     path("admin/users/new/", admin.user_edit, name="admin_user_new"),
