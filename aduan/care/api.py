@@ -30,7 +30,7 @@ from aduan.care.models import (
     WebhookDelivery,
 )
 from aduan.care.services import callbacks, emergency, hard, promises, special
-from aduan.care.services.common import may_see_callbacks
+from aduan.care.services.common import may_see_callbacks, may_see_hard_complaints
 from aduan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from aduan.tickets.permissions import get_visible_ticket
 
@@ -188,9 +188,11 @@ def set_hard_complaint(
 
 @router.get("/hard-complaints", response={200: list[QueueItem], **ERRORS})
 def hard_complaint_queue(request: HttpRequest, filters: Query[QueueQuery]) -> list[HardComplaint]:
-    """The hard-complaint queue of the support desk, oldest first."""
+    """The hard-complaint queue of the support desk, oldest first (staff who may read every
+    ticket; not division staff)."""
     user = _user(request)
-    _staff(user)
+    if not may_see_hard_complaints(user):
+        raise PermissionDenied(_("Only staff who may read every ticket see this queue."))
     return selectors.hard_complaint_queue(
         status=filters.status, before=filters.before, limit=filters.limit
     )

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from aduan.accounts.models import Role, User
+from aduan.accounts.roles import ALL_TICKET_READERS
 from aduan.audit.services import record
 from aduan.care.models import CareSettings
 from aduan.organisation.models import TeamKind
@@ -102,6 +103,12 @@ def may_call_back(user: User) -> bool:
     if user.role in (Role.ADMIN, Role.LEADER):
         return True
     return user.role == Role.AGENT and in_support_team(user)
+
+
+def may_see_hard_complaints(user: User) -> bool:
+    """Who sees the hard-complaint queue: those who may read every ticket. Division staff
+    see only what was forwarded to them, so not this list of other customers' tickets."""
+    return user.role in ALL_TICKET_READERS
 
 
 def may_see_callbacks(user: User) -> bool:

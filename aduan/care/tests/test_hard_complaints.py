@@ -276,3 +276,13 @@ def test_marking_is_not_repeated_when_the_repeat_rule_runs_again(org):
     assert fourth is not None
     assert TicketEvent.objects.filter(ticket=fourth, kind=EventKind.HARD_COMPLAINT).count() == 1
     assert HardComplaint.objects.get(ticket=fourth).repeat_count == 4
+
+
+def test_division_staff_do_not_see_the_hard_complaint_queue(api, org):
+    # A division sees what was forwarded to it, not other customers' hard complaints.
+    ticket = make_ticket(org, subject="Keluhan")
+    _put(api("agent"), f"/tickets/{ticket.reference}/hard-complaint", {"criteria": ["rude"]})
+    response = api("division").get("/hard-complaints")
+    assert response.status_code == 403
+    assert ticket.reference not in response.content.decode()
+    assert api("verificator").get("/hard-complaints").status_code == 200

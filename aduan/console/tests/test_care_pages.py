@@ -101,8 +101,13 @@ def test_the_hard_complaint_page_lists_them_with_their_criteria(browser, org):
 
 
 def test_the_hard_complaint_page_follows_the_api(browser):
-    # GET /api/v1/hard-complaints is for every staff role; customers have the portal.
+    # As GET /api/v1/hard-complaints: staff who read every ticket; customers have the portal.
     assert browser("verificator").get("/console/hard-complaints/").status_code == 200
+    division = browser("division")
+    assert division.get("/console/hard-complaints/").status_code == 403
+    menu = division.get("/console/notifications/")
+    assert menu.status_code == 200 and "/console/notifications/" in menu.content.decode()
+    assert 'href="/console/hard-complaints/"' not in menu.content.decode()
     customer = browser("alice").get("/console/hard-complaints/")
     assert customer.status_code == 302 and customer["Location"] == "/portal/"
     assert browser().get("/console/hard-complaints/").status_code == 302

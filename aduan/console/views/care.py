@@ -20,7 +20,7 @@ from aduan.accounts.models import User
 from aduan.care import selectors as care
 from aduan.care.models import Callback, CallbackStatus
 from aduan.care.services import callbacks
-from aduan.care.services.common import may_call_back, may_see_callbacks
+from aduan.care.services.common import may_call_back, may_see_callbacks, may_see_hard_complaints
 from aduan.console.access import actor, staff_required
 from aduan.console.forms import CallbackOutcomeForm
 from aduan.core.errors import ApplicationError, NotFound
@@ -37,8 +37,10 @@ NOTIFICATION_PAGE = 25
 
 @staff_required
 def hard_complaints(request: HttpRequest) -> HttpResponse:
-    """The hard-complaint queue, oldest first: every staff role, as ``GET
+    """The hard-complaint queue, oldest first: the same people as ``GET
     /api/v1/hard-complaints``."""
+    if not may_see_hard_complaints(actor(request)):
+        raise PermissionDenied
     rows = care.hard_complaint_queue(status=None, before=None, limit=LIST_LIMIT)
     return render(request, "console/care/hard_complaints.html", {"rows": rows})
 
