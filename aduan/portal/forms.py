@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import Role
@@ -153,3 +154,11 @@ class WithdrawForm(VersionForm):
 class PortalAttachForm(forms.Form):
     file = forms.FileField(label=_("File"))
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+class CustomerPasswordResetForm(PasswordResetForm):
+    """Only customers reset their password here; staff ask an administrator. The answer is
+    the same whether or not the address is known, so nobody learns who has an account."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        return (user for user in super().get_users(email) if user.role == Role.CUSTOMER)

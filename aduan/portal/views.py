@@ -20,7 +20,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,8 +29,10 @@ from aduan.accounts.models import Role, User
 from aduan.core.errors import ApplicationError, NotFound, ValidationFailed
 from aduan.core.web import apply_error, is_stale_version
 from aduan.customers import services as customer_services
+from aduan.organisation import selectors as org
 from aduan.portal.emails import send_verification
 from aduan.portal.forms import (
+    CustomerPasswordResetForm,
     PersistsForm,
     PortalAttachForm,
     PortalComplaintForm,
@@ -77,6 +79,33 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     next_page = "portal:login"
+
+
+# Forgotten password: Django's views (signed, single-use, expiring links) with the portal's
+# templates; only customers' accounts are reset here.
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "portal/password_reset.html"
+    form_class = CustomerPasswordResetForm
+    email_template_name = "portal/email/password_reset.txt"
+    subject_template_name = "portal/email/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+
+    def form_valid(self, form: CustomerPasswordResetForm) -> HttpResponse:
+        self.extra_email_context = {"organisation": org.organisation_name()}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "portal/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "portal/password_reset_confirm.html"
+    success_url = reverse_lazy("portal:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "portal/password_reset_complete.html"
 
 
 def signup(request: HttpRequest) -> HttpResponse:
