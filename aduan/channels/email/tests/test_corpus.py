@@ -173,6 +173,8 @@ def test_corpus_message(org, case):
             assert item.file.name.endswith(item.sha256)
             if "size" in expected:
                 assert item.size == expected["size"]
+            if "sha256" in expected:
+                assert item.sha256 == expected["sha256"], "the sender's bytes, byte for byte"
             if "inline" in expected:
                 assert item.inline is expected["inline"]
 

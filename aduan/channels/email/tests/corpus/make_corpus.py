@@ -2,7 +2,7 @@
 # (A data file: raw mail lines are as long as mailers make them, in the characters they use.)
 """Writes the mail corpus (``*.eml``) and its expected results (``manifest.json``).
 
-    .venv/bin/python aduan/channels/email/tests/corpus/make_corpus.py
+    .venv/bin/python -m aduan.channels.email.tests.corpus.make_corpus
 
 Each message is written byte for byte as real mailers send it, broken ones included; next to
 it the manifest says what Aduan must make of it. ``test_corpus.py`` runs every entry. The 20 MB
@@ -15,61 +15,22 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import quopri
-from pathlib import Path
-from typing import Any
 
-HERE = Path(__file__).resolve().parent
-REF = "ADU-0000-000000"
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+from aduan.channels.email.tests.corpus import cases_dedup, cases_headers, cases_parts
+from aduan.channels.email.tests.corpus.kit import (
+    CASES,
+    HERE,
+    PDF,
+    PNG,
+    REF,
+    ZIP,
+    add,
+    b64,
+    head,
+    mixed,
+    qp,
+    text_plain,
 )
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
-ZIP = b"PK\x05\x06" + b"\x00" * 18
-CASES: list[dict[str, Any]] = []
-
-
-def b64(data: bytes) -> str:
-    return base64.encodebytes(data).decode()
-
-
-def qp(text: str, charset: str = "utf-8") -> str:
-    return quopri.encodestring(text.encode(charset)).decode()
-
-
-def head(
-    *,
-    sender: str = "Budi Santoso <budi@contoh.co.id>",
-    subject: str = "Internet mati di lab",
-    message_id: str | None = None,
-    extra: str = "",
-) -> str:
-    lines = [
-        "Return-Path: <" + (sender.split("<")[-1].rstrip(">") if "<" in sender else sender) + ">",
-        "Received: from mx.contoh.co.id (mx.contoh.co.id [203.0.113.5]) by mail.aduan.test",
-        f"From: {sender}",
-        "To: Helpdesk <helpdesk@aduan.test>",
-        f"Subject: {subject}",
-        "Date: Tue, 03 Mar 2026 09:15:00 +0700",
-        f"Message-ID: {message_id or '<' + str(len(CASES) + 1) + '.corpus@contoh.co.id>'}",
-        "MIME-Version: 1.0",
-    ]
-    text = "\n".join(lines) + "\n"
-    if extra:
-        text += extra.strip("\n") + "\n"
-    return text
-
-
-def add(name: str, raw: str | bytes, description: str, **expected: Any) -> None:
-    data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else raw
-    CASES.append({"file": f"{name}.eml", "description": description, **expected, "_raw": data})
-
-
-def text_plain(body: str, charset: str = "us-ascii", cte: str = "7bit") -> str:
-    return (
-        f'Content-Type: text/plain; charset="{charset}"\nContent-Transfer-Encoding: {cte}\n\n{body}'
-    )
-
 
 # --- plain text in every encoding and charset ----------------------------------------------
 
@@ -442,13 +403,6 @@ add(
         }
     ],
 )
-
-
-def mixed(body: str, *parts: tuple[str, str, bytes], boundary: str = "mix") -> str:
-    out = f'Content-Type: multipart/mixed; boundary="{boundary}"\n\n--{boundary}\n{body}\n'
-    for headers, _name, data in parts:
-        out += f"--{boundary}\n{headers}\nContent-Transfer-Encoding: base64\n\n{b64(data)}"
-    return out + f"--{boundary}--\n"
 
 
 add(
@@ -1373,6 +1327,9 @@ add(
 
 
 def main() -> None:
+    # Issue 8's categories, after the original cases so their Message-IDs stay as they were.
+    for module in (cases_dedup, cases_headers, cases_parts):
+        module.write()
     manifest = []
     for case in CASES:
         raw = case.pop("_raw")
