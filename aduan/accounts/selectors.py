@@ -9,7 +9,7 @@ from aduan.accounts.roles import FRONT_STAFF
 
 
 def assignable_users() -> list[User]:
-    """Active front-line staff, who may own tickets (see tickets.services._assignee)."""
+    """Active front-line staff, who may own tickets (see tickets.services.common.find_assignee)."""
     return list(
         User.objects.filter(is_active=True, role__in=FRONT_STAFF).order_by(
             "first_name", "last_name", "username"
