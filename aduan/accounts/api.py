@@ -10,6 +10,7 @@ from pydantic import Field
 from aduan.accounts.models import Role, User
 from aduan.accounts.roles import STAFF_ROLES
 from aduan.accounts.services import issue_token, revoke_token
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code
 from aduan.core.errors import PermissionDenied
 
@@ -77,7 +78,7 @@ class UserQuery(Schema):
 @router.get("/users", response={200: list[UserOut], **ERRORS}, tags=["people"])
 def users(request: HttpRequest, filters: Query[UserQuery]) -> list[UserOut]:
     """Staff directory, for choosing an assignee. Staff only."""
-    user: User = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     if user.role not in STAFF_ROLES:
         raise PermissionDenied(_("Only staff may list users."))
     people = User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER)
@@ -91,5 +92,5 @@ def users(request: HttpRequest, filters: Query[UserQuery]) -> list[UserOut]:
 
 @router.get("/me", response={200: UserOut, **ERRORS}, tags=["people"])
 def me(request: HttpRequest) -> UserOut:
-    user = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     return UserOut.from_user(user)

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from aduan.accounts.models import Role, User
+from aduan.accounts.models import Role
 from aduan.accounts.roles import ALL_TICKET_READERS
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Id, Reference
 from aduan.audit.models import AuditEntry
 from aduan.core.errors import PermissionDenied
@@ -49,15 +50,11 @@ class AuditQuery(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
-
-
 @router.get("/tickets/{reference}/audit", response={200: list[AuditEntryOut], **ERRORS})
 def ticket_audit(request: HttpRequest, reference: Reference) -> list[AuditEntry]:
     """Every recorded change to the ticket, its forwarding forms and attachments, newest
     first. Staff who may read the ticket only; customers and divisions get 403."""
-    user = _user(request)
+    user = actor(request)
     if user.role not in ALL_TICKET_READERS:
         raise PermissionDenied(_("Only staff may read the audit log."))
     ticket = get_visible_ticket(user, reference)
@@ -78,7 +75,7 @@ def ticket_audit(request: HttpRequest, reference: Reference) -> list[AuditEntry]
 @router.get("/audit", response={200: list[AuditEntryOut], **ERRORS})
 def audit_log(request: HttpRequest, filters: Query[AuditQuery]) -> list[AuditEntry]:
     """The whole audit log, newest first, for administrators, directors and verificators."""
-    if _user(request).role not in AUDITORS:
+    if actor(request).role not in AUDITORS:
         raise PermissionDenied(
             _("Only administrators, directors and verificators may read the whole audit log.")
         )

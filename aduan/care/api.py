@@ -16,6 +16,7 @@ from pydantic import Field
 
 from aduan.accounts.models import User
 from aduan.accounts.roles import FRONT_STAFF, STAFF_ROLES
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.care import selectors
 from aduan.care.models import (
@@ -39,10 +40,6 @@ Text = Annotated[str, Field(max_length=10_000)]
 CriterionName = Literal[
     "threatens_cancel", "threatens_press", "rude", "refuses_agent", "wont_hang_up"
 ]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 def _staff(user: User) -> None:
@@ -168,7 +165,7 @@ def _hard_out(user: User, reference: str) -> dict[str, Any]:
 def get_hard_complaint(request: HttpRequest, reference: Reference) -> dict[str, Any]:
     """Whether the ticket is a hard complaint, why, and the criteria the phrase list suggests
     from what the customer said (with the phrases that matched)."""
-    user = _user(request)
+    user = actor(request)
     _staff(user)
     return _hard_out(user, reference)
 
@@ -179,7 +176,7 @@ def set_hard_complaint(
 ) -> dict[str, Any]:
     """Tick the criteria heard on the call (front-line staff). The counted "repeat"
     criterion stays; an empty list with no repeat un-marks the ticket."""
-    user = _user(request)
+    user = actor(request)
     hard.set_criteria(
         actor=user, reference=reference, criteria=list(payload.criteria), note=payload.note
     )
@@ -190,7 +187,7 @@ def set_hard_complaint(
 def hard_complaint_queue(request: HttpRequest, filters: Query[QueueQuery]) -> list[HardComplaint]:
     """The hard-complaint queue of the support desk, oldest first (staff who may read every
     ticket; not division staff)."""
-    user = _user(request)
+    user = actor(request)
     if not may_see_hard_complaints(user):
         raise PermissionDenied(_("Only staff who may read every ticket see this queue."))
     return selectors.hard_complaint_queue(
@@ -202,7 +199,7 @@ def hard_complaint_queue(request: HttpRequest, filters: Query[QueueQuery]) -> li
 def follow_up(request: HttpRequest, reference: Reference, payload: FollowUpIn) -> Status[Any]:
     """The support desk records its follow-up (seed 004 5.1.3-5.1.6)."""
     complaint = hard.follow_up(
-        actor=_user(request), reference=reference, note=payload.note, status=payload.status
+        actor=actor(request), reference=reference, note=payload.note, status=payload.status
     )
     return Status(201, selectors.hard_complaint(complaint.pk))
 
@@ -210,7 +207,7 @@ def follow_up(request: HttpRequest, reference: Reference, payload: FollowUpIn) -
 @router.post("/hard-complaints/suggest", response={200: list[SuggestionOut], **ERRORS})
 def suggest(request: HttpRequest, payload: SuggestIn) -> list[dict[str, Any]]:
     """The criteria the phrase list finds in a text, e.g. while typing a complaint in."""
-    _staff(_user(request))
+    _staff(actor(request))
     return [{"criterion": s.criterion, "phrases": s.phrases} for s in hard.suggest(payload.text)]
 
 
@@ -232,27 +229,27 @@ class PhraseIn(Schema):
 @router.get("/hard-complaint-phrases", response={200: list[PhraseOut], **ERRORS})
 def list_phrases(request: HttpRequest) -> list[HardComplaintPhrase]:
     """The phrase list behind the suggestions."""
-    _staff(_user(request))
+    _staff(actor(request))
     return list(HardComplaintPhrase.objects.order_by("criterion", "phrase"))
 
 
 @router.post("/hard-complaint-phrases", response={201: PhraseOut, **ERRORS})
 def add_phrase(request: HttpRequest, payload: PhraseIn) -> Status[HardComplaintPhrase]:
     """Add a phrase (administrators)."""
-    row = hard.add_phrase(actor=_user(request), data=hard.PhraseInput(**payload.dict()))
+    row = hard.add_phrase(actor=actor(request), data=hard.PhraseInput(**payload.dict()))
     return Status(201, row)
 
 
 @router.put("/hard-complaint-phrases/{phrase_id}", response={200: PhraseOut, **ERRORS})
 def update_phrase(request: HttpRequest, phrase_id: Id, payload: PhraseIn) -> HardComplaintPhrase:
     return hard.update_phrase(
-        actor=_user(request), phrase_id=phrase_id, data=hard.PhraseInput(**payload.dict())
+        actor=actor(request), phrase_id=phrase_id, data=hard.PhraseInput(**payload.dict())
     )
 
 
 @router.delete("/hard-complaint-phrases/{phrase_id}", response={204: None, **ERRORS})
 def delete_phrase(request: HttpRequest, phrase_id: Id) -> Status[None]:
-    hard.delete_phrase(actor=_user(request), phrase_id=phrase_id)
+    hard.delete_phrase(actor=actor(request), phrase_id=phrase_id)
     return Status(204, None)
 
 
@@ -378,7 +375,7 @@ def _emergency_out(user: User, emergency_id: int) -> SuperEmergency:
 @router.post("/tickets/{reference}/super-emergency", response={201: EmergencyOut, **ERRORS})
 def raise_emergency(request: HttpRequest, reference: Reference, payload: RaiseIn) -> Status[Any]:
     """The team leader raises the ticket to super emergency (seed 004 5.2.2)."""
-    user = _user(request)
+    user = actor(request)
     found = emergency.raise_emergency(actor=user, reference=reference, reason=payload.reason)
     return Status(201, _emergency_out(user, found.pk))
 
@@ -386,7 +383,7 @@ def raise_emergency(request: HttpRequest, reference: Reference, payload: RaiseIn
 @router.get("/super-emergencies", response={200: list[EmergencyOut], **ERRORS})
 def list_emergencies(request: HttpRequest, filters: Query[EmergencyQuery]) -> list[SuperEmergency]:
     """Super emergencies, newest first: the support desk's list."""
-    user = _user(request)
+    user = actor(request)
     _front(user)
     rows: QuerySet[SuperEmergency] = selectors.emergencies()
     rows = rows.filter(status=filters.status) if filters.status else rows.exclude(status="closed")
@@ -395,13 +392,13 @@ def list_emergencies(request: HttpRequest, filters: Query[EmergencyQuery]) -> li
 
 @router.get("/super-emergencies/{emergency_id}", response={200: EmergencyOut, **ERRORS})
 def get_emergency(request: HttpRequest, emergency_id: Id) -> SuperEmergency:
-    return _emergency_out(_user(request), emergency_id)
+    return _emergency_out(actor(request), emergency_id)
 
 
 @router.post("/super-emergencies/{emergency_id}/analysis", response={200: EmergencyOut, **ERRORS})
 def analyse(request: HttpRequest, emergency_id: Id, payload: AnalysisIn) -> SuperEmergency:
     """The support desk's analysis (seed 004 5.2.4)."""
-    user = _user(request)
+    user = actor(request)
     emergency.analyse(actor=user, emergency_id=emergency_id, analysis=payload.analysis)
     return _emergency_out(user, emergency_id)
 
@@ -409,7 +406,7 @@ def analyse(request: HttpRequest, emergency_id: Id, payload: AnalysisIn) -> Supe
 @router.post("/super-emergencies/{emergency_id}/forward", response={200: EmergencyOut, **ERRORS})
 def forward(request: HttpRequest, emergency_id: Id, payload: ForwardIn) -> SuperEmergency:
     """Post it to external groups' webhooks (seed 004 5.2.5); delivery is retried."""
-    user = _user(request)
+    user = actor(request)
     emergency.forward(
         actor=user, emergency_id=emergency_id, groups=list(payload.groups), message=payload.message
     )
@@ -420,14 +417,14 @@ def forward(request: HttpRequest, emergency_id: Id, payload: ForwardIn) -> Super
 def progress(request: HttpRequest, emergency_id: Id, payload: ProgressIn) -> Status[Any]:
     """Progress reported by a group, relayed to the team leader (seed 004 5.2.6-5.2.7)."""
     update = emergency.record_progress(
-        actor=_user(request), emergency_id=emergency_id, body=payload.body, group=payload.group
+        actor=actor(request), emergency_id=emergency_id, body=payload.body, group=payload.group
     )
     return Status(201, update)
 
 
 @router.post("/super-emergencies/{emergency_id}/close", response={200: EmergencyOut, **ERRORS})
 def close_emergency(request: HttpRequest, emergency_id: Id, payload: CloseIn) -> SuperEmergency:
-    user = _user(request)
+    user = actor(request)
     emergency.close(actor=user, emergency_id=emergency_id, note=payload.note)
     return _emergency_out(user, emergency_id)
 
@@ -435,7 +432,7 @@ def close_emergency(request: HttpRequest, emergency_id: Id, payload: CloseIn) ->
 @router.get("/external-groups", response={200: list[GroupOut], **ERRORS})
 def external_groups(request: HttpRequest) -> list[ExternalGroup]:
     """Groups a super emergency can be forwarded to (configured in the administration)."""
-    _front(_user(request))
+    _front(actor(request))
     return list(ExternalGroup.objects.order_by("name"))
 
 
@@ -493,7 +490,7 @@ class PromiseQuery(Schema):
 def make_promise(request: HttpRequest, reference: Reference, payload: PromiseIn) -> Status[Any]:
     """A promise to the customer, guarded by a team leader; refused (409
     ``promise_cap_reached``) when they already guard the most allowed (3 by default)."""
-    user = _user(request)
+    user = actor(request)
     promise = promises.make_promise(
         actor=user,
         reference=reference,
@@ -509,7 +506,7 @@ def make_promise(request: HttpRequest, reference: Reference, payload: PromiseIn)
 
 @router.get("/tickets/{reference}/promises", response={200: list[PromiseOut], **ERRORS})
 def ticket_promises(request: HttpRequest, reference: Reference) -> list[Promise]:
-    user = _user(request)
+    user = actor(request)
     _staff(user)
     ticket = get_visible_ticket(user, reference)
     return list(selectors.promises().filter(ticket=ticket).order_by("id"))
@@ -518,7 +515,7 @@ def ticket_promises(request: HttpRequest, reference: Reference) -> list[Promise]
 @router.get("/promises", response={200: list[PromiseOut], **ERRORS})
 def list_promises(request: HttpRequest, filters: Query[PromiseQuery]) -> list[Promise]:
     """Promises by due time (``guardian`` for one team leader's)."""
-    _front(_user(request))
+    _front(actor(request))
     rows = selectors.promises()
     if filters.guardian is not None:
         rows = rows.filter(guardian_id=filters.guardian)
@@ -532,7 +529,7 @@ def list_promises(request: HttpRequest, filters: Query[PromiseQuery]) -> list[Pr
 @router.post("/promises/{promise_id}/keep", response={200: PromiseOut, **ERRORS})
 def keep_promise(request: HttpRequest, promise_id: Id, payload: PromiseCloseIn) -> Promise:
     promises.close_promise(
-        actor=_user(request), promise_id=promise_id, kept=True, note=payload.note
+        actor=actor(request), promise_id=promise_id, kept=True, note=payload.note
     )
     return selectors.promises().get(pk=promise_id)
 
@@ -540,7 +537,7 @@ def keep_promise(request: HttpRequest, promise_id: Id, payload: PromiseCloseIn) 
 @router.post("/promises/{promise_id}/cancel", response={200: PromiseOut, **ERRORS})
 def cancel_promise(request: HttpRequest, promise_id: Id, payload: PromiseCloseIn) -> Promise:
     promises.close_promise(
-        actor=_user(request), promise_id=promise_id, kept=False, note=payload.note
+        actor=actor(request), promise_id=promise_id, kept=False, note=payload.note
     )
     return selectors.promises().get(pk=promise_id)
 
@@ -631,7 +628,7 @@ def _callers(user: User) -> None:
 @router.get("/callbacks", response={200: list[CallbackOut], **ERRORS})
 def list_callbacks(request: HttpRequest, filters: Query[CallbackQuery]) -> list[Callback]:
     """The tier-2 outbound callback list, oldest first."""
-    _callers(_user(request))
+    _callers(actor(request))
     return selectors.callback_list(
         status=filters.status, before=filters.before, limit=filters.limit
     )
@@ -640,7 +637,7 @@ def list_callbacks(request: HttpRequest, filters: Query[CallbackQuery]) -> list[
 @router.get("/callbacks/report", response={200: CallbackReportOut, **ERRORS})
 def callback_report(request: HttpRequest, filters: Query[CallbackReportQuery]) -> dict[str, Any]:
     """Caring results: reached, solved, satisfaction, per category."""
-    user = _user(request)
+    user = actor(request)
     _staff(user)
     for field, value in (("since", filters.since), ("until", filters.until)):
         if value is not None and value.tzinfo is None:
@@ -654,7 +651,7 @@ def callback_report(request: HttpRequest, filters: Query[CallbackReportQuery]) -
 
 @router.get("/callbacks/{callback_id}", response={200: CallbackOut, **ERRORS})
 def get_callback(request: HttpRequest, callback_id: Id) -> Callback:
-    _callers(_user(request))
+    _callers(actor(request))
     found = selectors.callbacks().filter(pk=callback_id).first()
     if found is None:
         raise NotFound(_("No callback %(id)s.") % {"id": callback_id})
@@ -666,7 +663,7 @@ def record_outcome(request: HttpRequest, callback_id: Id, payload: OutcomeIn) ->
     """What the customer said (tier-2 outbound agents, team leaders). Not solved reopens the
     ticket; solved closes a resolved one."""
     result = callbacks.record_outcome(
-        actor=_user(request),
+        actor=actor(request),
         callback_id=callback_id,
         data=callbacks.Outcome(
             reached=payload.reached,
@@ -730,13 +727,13 @@ def request_special_action(
     request: HttpRequest, reference: Reference, payload: SpecialRequestIn
 ) -> Status[Any]:
     """The customer stays unsatisfied: bring the director in (seed 002 steps 16-17)."""
-    action = special.request(actor=_user(request), reference=reference, reason=payload.reason)
+    action = special.request(actor=actor(request), reference=reference, reason=payload.reason)
     return Status(201, selectors.special_actions().get(pk=action.pk))
 
 
 @router.get("/special-actions", response={200: list[SpecialActionOut], **ERRORS})
 def list_special_actions(request: HttpRequest, filters: Query[SpecialQuery]) -> list[SpecialAction]:
-    _front(_user(request))
+    _front(actor(request))
     rows = selectors.special_actions()
     if filters.status:
         rows = rows.filter(status=filters.status)
@@ -746,5 +743,5 @@ def list_special_actions(request: HttpRequest, filters: Query[SpecialQuery]) -> 
 @router.post("/special-actions/{action_id}/decision", response={200: SpecialActionOut, **ERRORS})
 def decide(request: HttpRequest, action_id: Id, payload: DecisionIn) -> SpecialAction:
     """The director records the special action to take."""
-    special.decide(actor=_user(request), action_id=action_id, decision=payload.decision)
+    special.decide(actor=actor(request), action_id=action_id, decision=payload.decision)
     return selectors.special_actions().get(pk=action_id)

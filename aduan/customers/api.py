@@ -10,6 +10,7 @@ from pydantic import Field
 from aduan.accounts.models import Role, User
 from aduan.accounts.roles import FRONT_STAFF
 from aduan.api import rendering
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Id
 from aduan.core.errors import NotFound, PermissionDenied
 from aduan.customers import selectors, services
@@ -85,7 +86,7 @@ class CustomerQuery(Schema):
 
 
 def _staff(request: HttpRequest) -> User:
-    user: User = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     if user.role not in FRONT_STAFF:
         raise PermissionDenied(_("Only front-line staff may look up customers."))
     return user
@@ -116,7 +117,7 @@ def register(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
 @router.get("/customers/me", response={200: CustomerOut, **ERRORS})
 def my_record(request: HttpRequest) -> Customer:
     """A customer's own record."""
-    user: User = request.auth  # type: ignore[attr-defined]
+    user = actor(request)
     customer = Customer.objects.filter(user=user).first() if user.role == Role.CUSTOMER else None
     if customer is None:
         raise NotFound(_("Your login is not linked to a customer record."))

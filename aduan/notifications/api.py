@@ -9,16 +9,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from aduan.accounts.models import User
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Id
 from aduan.notifications import selectors, services
 from aduan.notifications.models import Notification
 
 router = Router(tags=["notifications"])
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 class NotificationOut(Schema):
@@ -61,23 +57,23 @@ class MarkedOut(Schema):
 def list_notifications(request: HttpRequest, filters: Query[NotificationQuery]) -> dict[str, Any]:
     """Your notifications, newest first."""
     rows, next_before = selectors.page(
-        _user(request), unread_only=filters.unread, before_id=filters.before, limit=filters.limit
+        actor(request), unread_only=filters.unread, before_id=filters.before, limit=filters.limit
     )
     return {"items": rows, "next_before": next_before}
 
 
 @router.get("/notifications/unread-count", response={200: UnreadOut, **ERRORS})
 def unread_count(request: HttpRequest) -> dict[str, int]:
-    return {"unread": selectors.unread_count(_user(request))}
+    return {"unread": selectors.unread_count(actor(request))}
 
 
 @router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS})
 def mark_read(request: HttpRequest, notification_id: Id) -> Notification:
     """Mark one of your notifications read (again is harmless)."""
-    return services.mark_read(actor=_user(request), notification_id=notification_id)
+    return services.mark_read(actor=actor(request), notification_id=notification_id)
 
 
 @router.post("/notifications/read-all", response={200: MarkedOut, **ERRORS})
 def mark_all_read(request: HttpRequest) -> dict[str, int]:
     """Mark all your notifications read; answers how many were unread."""
-    return {"marked": services.mark_all_read(actor=_user(request))}
+    return {"marked": services.mark_all_read(actor=actor(request))}

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from aduan.accounts.models import User
 from aduan.accounts.roles import STAFF_ROLES
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.core.errors import PermissionDenied, ValidationFailed
 from aduan.sla import clock, configuration, selectors, services
@@ -33,10 +34,6 @@ TriggerName = Literal[
 ]
 ActionName = Literal["notify_assignee", "notify_leader", "notify_management", "escalate"]
 ClockName = Literal["business", "calendar"]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 def _staff(user: User) -> None:
@@ -248,7 +245,7 @@ class ReportOut(Schema):
 @router.get("/sla/policies", response={200: list[PolicyOut], **ERRORS})
 def list_policies(request: HttpRequest) -> list[SlaPolicy]:
     """Service-level policies, in the order they are tried (most specific match wins)."""
-    _staff(_user(request))
+    _staff(actor(request))
     return list(selectors.policies())
 
 
@@ -256,7 +253,7 @@ def list_policies(request: HttpRequest) -> list[SlaPolicy]:
 def create_policy(request: HttpRequest, payload: PolicyIn) -> Status[SlaPolicy]:
     """A new policy (administrators). It applies to tickets recorded from now on."""
     policy = configuration.create_policy(
-        actor=_user(request), changes=configuration.PolicyChanges(**payload.dict())
+        actor=actor(request), changes=configuration.PolicyChanges(**payload.dict())
     )
     return Status(201, policy)
 
@@ -267,21 +264,21 @@ def update_policy(request: HttpRequest, code: Code, payload: PolicyPatch) -> Sla
     given = payload.dict(exclude_unset=True)
     given = {k: v for k, v in given.items() if v is not None or k in _NULLABLE}
     return configuration.update_policy(
-        actor=_user(request), code=code, changes=configuration.PolicyChanges(**given)
+        actor=actor(request), code=code, changes=configuration.PolicyChanges(**given)
     )
 
 
 @router.get("/sla/escalation-steps", response={200: list[StepOut], **ERRORS})
 def list_steps(request: HttpRequest) -> list[EscalationStep]:
     """The escalation ladders: the default one (policy null) and the policies' own."""
-    _staff(_user(request))
+    _staff(actor(request))
     return list(selectors.steps())
 
 
 @router.post("/sla/escalation-steps", response={201: StepOut, **ERRORS})
 def create_step(request: HttpRequest, payload: StepIn) -> Status[EscalationStep]:
     step = configuration.create_step(
-        actor=_user(request), data=configuration.StepInput(**payload.dict())
+        actor=actor(request), data=configuration.StepInput(**payload.dict())
     )
     return Status(201, step)
 
@@ -289,13 +286,13 @@ def create_step(request: HttpRequest, payload: StepIn) -> Status[EscalationStep]
 @router.put("/sla/escalation-steps/{step_id}", response={200: StepOut, **ERRORS})
 def update_step(request: HttpRequest, step_id: Id, payload: StepIn) -> EscalationStep:
     return configuration.update_step(
-        actor=_user(request), step_id=step_id, data=configuration.StepInput(**payload.dict())
+        actor=actor(request), step_id=step_id, data=configuration.StepInput(**payload.dict())
     )
 
 
 @router.delete("/sla/escalation-steps/{step_id}", response={204: None, **ERRORS})
 def delete_step(request: HttpRequest, step_id: Id) -> Status[None]:
-    configuration.delete_step(actor=_user(request), step_id=step_id)
+    configuration.delete_step(actor=actor(request), step_id=step_id)
     return Status(204, None)
 
 
@@ -303,7 +300,7 @@ def delete_step(request: HttpRequest, step_id: Id) -> Status[None]:
 def list_calendars(request: HttpRequest) -> list[BusinessCalendar]:
     """Business calendars: working periods per weekday (0 is Monday) and closed days.
     Indonesian public holidays come from the holidays package and are not listed."""
-    _staff(_user(request))
+    _staff(actor(request))
     return list(selectors.calendars())
 
 
@@ -311,14 +308,14 @@ def list_calendars(request: HttpRequest) -> list[BusinessCalendar]:
 def add_closed_day(request: HttpRequest, code: Code, payload: ClosedDayIn) -> Status[Any]:
     """A day the organisation is closed (administrators)."""
     day = configuration.add_closed_day(
-        actor=_user(request), calendar=code, date=payload.date, name=payload.name
+        actor=actor(request), calendar=code, date=payload.date, name=payload.name
     )
     return Status(201, day)
 
 
 @router.delete("/sla/calendars/{code}/closed-days/{date}", response={204: None, **ERRORS})
 def remove_closed_day(request: HttpRequest, code: Code, date: datetime.date) -> Status[None]:
-    configuration.remove_closed_day(actor=_user(request), calendar=code, date=date)
+    configuration.remove_closed_day(actor=actor(request), calendar=code, date=date)
     return Status(204, None)
 
 
@@ -329,7 +326,7 @@ def remove_closed_day(request: HttpRequest, code: Code, date: datetime.date) -> 
 def ticket_sla(request: HttpRequest, reference: Reference) -> dict[str, Any]:
     """A ticket's clock: its policy, due and near times, breaches, pause, and every timer
     step taken (the ledger). Staff only."""
-    user = _user(request)
+    user = actor(request)
     # Someone who may not see the ticket learns nothing, not even that it exists.
     ticket: Ticket = get_visible_ticket(user, reference)
     _staff(user)
@@ -359,7 +356,7 @@ def ticket_sla(request: HttpRequest, reference: Reference) -> dict[str, Any]:
 def report(request: HttpRequest, filters: Query[ReportQuery]) -> dict[str, Any]:
     """First response and resolution against the targets, per priority, for tickets received
     in the period (at most 92 days). Staff only."""
-    _staff(_user(request))
+    _staff(actor(request))
     now = timezone.now()
     for field, given in (("since", filters.since), ("until", filters.until)):
         if given is not None and not 2000 <= given.year <= 2100:
@@ -382,5 +379,5 @@ def report(request: HttpRequest, filters: Query[ReportQuery]) -> dict[str, Any]:
 @router.post("/sla/sweep", response={200: SweepOut, **ERRORS})
 def sweep(request: HttpRequest) -> services.SweepResult:
     """Run one sweep batch now (administrators), as the periodic job does."""
-    configuration.require_admin(_user(request))
+    configuration.require_admin(actor(request))
     return services.sweep()

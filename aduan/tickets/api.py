@@ -12,6 +12,7 @@ from pydantic import Field
 
 from aduan.accounts.models import User
 from aduan.api import rendering
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.core.errors import NotFound
 from aduan.sla import clock as sla_clock
@@ -32,10 +33,6 @@ StatusName = Literal[
 ]
 SolutionChannelName = Literal["phone", "email", "letter", "verbal", "portal", "chat"]
 SlaStateName = Literal["ok", "near", "breached", "paused", "met", "missed", "none"]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 class Named(Schema):
@@ -142,7 +139,7 @@ class TicketOut(TicketSummary):
 
     @staticmethod
     def resolve_allowed_transitions(obj: Ticket, context: dict[str, Any]) -> list[str]:
-        user = _user(context["request"])
+        user = actor(context["request"])
         return workflow.allowed_targets(obj.status, user.role, obj.tier)
 
 
@@ -321,7 +318,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> HttpResponse:
     """Record a complaint. Staff enter it for a registered customer on any channel
     (seed 001 step 9); customers file their own on the web channel."""
     ticket = services.create_ticket(
-        actor=_user(request), data=services.TicketInput(**payload.dict())
+        actor=actor(request), data=services.TicketInput(**payload.dict())
     )
     # Rendered from the schema without django-ninja's per-object validation (a hot path:
     # see aduan/api/rendering.py).
@@ -332,7 +329,7 @@ def create_ticket(request: HttpRequest, payload: TicketIn) -> HttpResponse:
 def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> HttpResponse:
     """The tickets you may see, newest first or by due time, a page at a time."""
     rows, cursor = selectors.list_ticket_rows(
-        _user(request),
+        actor(request),
         selectors.TicketFilters(
             status=list(filters.status) if filters.status else None,
             open_only=filters.open,
@@ -352,7 +349,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> HttpRespo
 
 @router.get("/tickets/{reference}", response={200: TicketOut, **ERRORS})
 def get_ticket(request: HttpRequest, reference: Reference) -> Ticket:
-    return _detail(_user(request), reference)
+    return _detail(actor(request), reference)
 
 
 @router.patch("/tickets/{reference}", response={200: TicketOut, **ERRORS})
@@ -360,9 +357,9 @@ def update_ticket(request: HttpRequest, reference: Reference, payload: TicketPat
     """Classify, reprioritise, move to another team or (un)assign."""
     given = payload.dict(exclude_unset=True)
     services.update_ticket(
-        actor=_user(request), reference=reference, changes=services.TicketChanges(**given)
+        actor=actor(request), reference=reference, changes=services.TicketChanges(**given)
     )
-    return _detail(_user(request), reference)
+    return _detail(actor(request), reference)
 
 
 @router.post("/tickets/{reference}/transition", response={200: TicketOut, **ERRORS})
@@ -370,7 +367,7 @@ def transition(request: HttpRequest, reference: Reference, payload: TransitionIn
     """Move the ticket to another status. A move the workflow does not allow from the current
     status answers 409 with ``current`` and ``allowed``."""
     services.transition(
-        actor=_user(request),
+        actor=actor(request),
         reference=reference,
         data=services.TransitionInput(
             to=payload.to,
@@ -380,27 +377,27 @@ def transition(request: HttpRequest, reference: Reference, payload: TransitionIn
             version=payload.version,
         ),
     )
-    return _detail(_user(request), reference)
+    return _detail(actor(request), reference)
 
 
 @router.post("/tickets/{reference}/escalate", response={200: TicketOut, **ERRORS})
 def escalate(request: HttpRequest, reference: Reference, payload: EscalateIn) -> Ticket:
     """Move the ticket to the next tier: support team, then management (seed 001 step 6)."""
     services.escalate(
-        actor=_user(request),
+        actor=actor(request),
         reference=reference,
         note=payload.note,
         team=payload.team,
         version=payload.version,
     )
-    return _detail(_user(request), reference)
+    return _detail(actor(request), reference)
 
 
 @router.post("/tickets/{reference}/forward", response={201: ForwardingOut, **ERRORS})
 def forward(request: HttpRequest, reference: Reference, payload: ForwardIn) -> Status[Forwarding]:
     """Send the forwarding form to a division with instructions (seed 000 1.2.4)."""
     forwarding = services.forward(
-        actor=_user(request),
+        actor=actor(request),
         reference=reference,
         team=payload.team,
         instructions=payload.instructions,
@@ -415,7 +412,7 @@ def add_message(
 ) -> Status[TicketEvent]:
     """A customer message, a reply to the customer, or an internal note (``internal``)."""
     event = services.add_message(
-        actor=_user(request),
+        actor=actor(request),
         reference=reference,
         body=payload.body,
         internal=payload.internal,
@@ -427,21 +424,21 @@ def add_message(
 @router.get("/tickets/{reference}/timeline", response={200: list[EventOut], **ERRORS})
 def timeline(request: HttpRequest, reference: Reference) -> list[TicketEvent]:
     """Everything that happened to the ticket, oldest first. Customers see no internal entries."""
-    user = _user(request)
+    user = actor(request)
     ticket = get_visible_ticket(user, reference)
     return selectors.timeline(user, ticket)
 
 
 @router.get("/tickets/{reference}/forwardings", response={200: list[ForwardingOut], **ERRORS})
 def ticket_forwardings(request: HttpRequest, reference: Reference) -> list[Forwarding]:
-    user = _user(request)
+    user = actor(request)
     ticket = get_visible_ticket(user, reference)
     return list(selectors.visible_forwardings(user).filter(ticket=ticket).order_by("id"))
 
 
 @router.get("/tickets/{reference}/attachments", response={200: list[AttachmentOut], **ERRORS})
 def list_attachments(request: HttpRequest, reference: Reference) -> list[Attachment]:
-    user = _user(request)
+    user = actor(request)
     return selectors.ticket_attachments(user, get_visible_ticket(user, reference))
 
 
@@ -455,7 +452,7 @@ def upload_attachment(
 ) -> Status[Attachment]:
     """Attach a supporting document (multipart/form-data, field ``file``)."""
     attachment = add_attachment(
-        actor=_user(request),
+        actor=actor(request),
         reference=reference,
         file=file,
         name=file.name or "",
@@ -468,7 +465,7 @@ def upload_attachment(
 @router.get("/attachments/{attachment_id}/download", response={200: None, **ERRORS})
 def download_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse:
     """The file, always as a download, never rendered by the browser."""
-    attachment = selectors.get_visible_attachment(_user(request), attachment_id)
+    attachment = selectors.get_visible_attachment(actor(request), attachment_id)
     return download_response(attachment)
 
 
@@ -476,7 +473,7 @@ def download_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse
 def list_forwardings(request: HttpRequest, filters: Query[ForwardingQuery]) -> list[Forwarding]:
     """The division inbox: forwarding forms sent to your divisions (all of them for the front
     line), newest first."""
-    forwardings = selectors.visible_forwardings(_user(request))
+    forwardings = selectors.visible_forwardings(actor(request))
     if filters.status:
         forwardings = forwardings.filter(status=filters.status)
     if filters.team:
@@ -488,7 +485,7 @@ def list_forwardings(request: HttpRequest, filters: Query[ForwardingQuery]) -> l
     "/forwardings/{forwarding_id}", response={200: ForwardingOut, **ERRORS}, tags=["divisions"]
 )
 def get_forwarding(request: HttpRequest, forwarding_id: Id) -> Forwarding:
-    forwarding = selectors.visible_forwardings(_user(request)).filter(pk=forwarding_id).first()
+    forwarding = selectors.visible_forwardings(actor(request)).filter(pk=forwarding_id).first()
     if forwarding is None:
         raise NotFound(_("No forwarding form %(id)s for you.") % {"id": forwarding_id})
     return forwarding
@@ -502,10 +499,10 @@ def get_forwarding(request: HttpRequest, forwarding_id: Id) -> Forwarding:
 def respond(request: HttpRequest, forwarding_id: Id, payload: ResponseIn) -> Forwarding:
     """The division's findings and solution or steps for the user (seed 000 1.2.6-1.2.7)."""
     forwarding = services.respond_to_forwarding(
-        actor=_user(request),
+        actor=actor(request),
         forwarding_id=forwarding_id,
         data=services.DivisionResponse(
             findings=payload.findings, solution=payload.solution, user_steps=payload.user_steps
         ),
     )
-    return selectors.visible_forwardings(_user(request)).get(pk=forwarding.pk)
+    return selectors.visible_forwardings(actor(request)).get(pk=forwarding.pk)

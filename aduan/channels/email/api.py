@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from aduan.accounts.models import User
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Id
 from aduan.channels.email import selectors, services
 from aduan.channels.email.loops import REASONS
@@ -25,10 +26,6 @@ KindName = Literal["acknowledgement", "reply", "solution_report", "refusal"]
 LanguageName = Literal["id", "en"]
 Cursor = Annotated[str, Field(max_length=20, pattern=r"^[0-9]+$")]
 Line = Annotated[str, Field(max_length=255)]
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 class InboundSummary(Schema):
@@ -230,7 +227,7 @@ def list_inbound(request: HttpRequest, filters: Query[InboundQuery]) -> dict[str
     """Messages as they arrived, newest first (administrators). ``status=failed`` is the list
     of messages that could not be processed, each with its error."""
     rows, cursor = selectors.inbound_messages(
-        _user(request), status=filters.status, cursor=filters.cursor, limit=filters.limit
+        actor(request), status=filters.status, cursor=filters.cursor, limit=filters.limit
     )
     return {"items": rows, "next_cursor": cursor}
 
@@ -239,13 +236,13 @@ def list_inbound(request: HttpRequest, filters: Query[InboundQuery]) -> dict[str
 def get_inbound(request: HttpRequest, message_id: Id) -> InboundMessage:
     """One message with its full text (the timeline shows it without quoted history and
     signature) and every attachment, accepted or withheld."""
-    return selectors.inbound_message(_user(request), message_id)
+    return selectors.inbound_message(actor(request), message_id)
 
 
 @router.get("/mail/inbound/{message_id}/raw", response={200: None, **ERRORS})
 def get_inbound_raw(request: HttpRequest, message_id: Id) -> HttpResponse:
     """The message exactly as it arrived (administrators), as an .eml download."""
-    message = selectors.inbound_message(_user(request), message_id, with_raw=True)
+    message = selectors.inbound_message(actor(request), message_id, with_raw=True)
     response = HttpResponse(bytes(message.raw), content_type="message/rfc822")
     response["Content-Disposition"] = f'attachment; filename="message-{message.pk}.eml"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -256,8 +253,8 @@ def get_inbound_raw(request: HttpRequest, message_id: Id) -> HttpResponse:
 @router.post("/mail/inbound/{message_id}/retry", response={200: InboundDetail, **ERRORS})
 def retry_inbound(request: HttpRequest, message_id: Id, payload: RetryIn) -> InboundMessage:
     """Process a stored message again, after a fix (administrators)."""
-    services.retry_inbound(actor=_user(request), message_id=message_id, force=payload.force)
-    return selectors.inbound_message(_user(request), message_id)
+    services.retry_inbound(actor=actor(request), message_id=message_id, force=payload.force)
+    return selectors.inbound_message(actor(request), message_id)
 
 
 # --- outbound --------------------------------------------------------------------------------
@@ -268,7 +265,7 @@ def list_outbound(request: HttpRequest, filters: Query[OutboundQuery]) -> dict[s
     """Mail Aduan sent or is sending, with the delivery state: ``failed`` after the last
     attempt, with the error (front-line staff)."""
     rows, cursor = selectors.outbound_messages(
-        _user(request),
+        actor(request),
         status=filters.status,
         ticket=filters.ticket,
         cursor=filters.cursor,
@@ -279,14 +276,14 @@ def list_outbound(request: HttpRequest, filters: Query[OutboundQuery]) -> dict[s
 
 @router.get("/mail/outbound/{outbound_id}", response={200: OutboundOut, **ERRORS})
 def get_outbound(request: HttpRequest, outbound_id: Id) -> OutboundMessage:
-    return selectors.outbound_message(_user(request), outbound_id)
+    return selectors.outbound_message(actor(request), outbound_id)
 
 
 @router.post("/mail/outbound/{outbound_id}/retry", response={200: OutboundOut, **ERRORS})
 def resend_outbound(request: HttpRequest, outbound_id: Id) -> OutboundMessage:
     """Send a failed, bounced or held-back mail again."""
-    services.resend_outbound(actor=_user(request), outbound_id=outbound_id)
-    return selectors.outbound_message(_user(request), outbound_id)
+    services.resend_outbound(actor=actor(request), outbound_id=outbound_id)
+    return selectors.outbound_message(actor(request), outbound_id)
 
 
 # --- templates -------------------------------------------------------------------------------
@@ -296,7 +293,7 @@ def resend_outbound(request: HttpRequest, outbound_id: Id) -> OutboundMessage:
 def list_templates(request: HttpRequest) -> list[Any]:
     """Every mail in Indonesian and English: the organisation's wording or the built-in one
     (administrators)."""
-    return selectors.effective_templates(_user(request))
+    return selectors.effective_templates(actor(request))
 
 
 @router.put("/mail/templates/{kind}/{language}", response={200: TemplateOut, **ERRORS})
@@ -304,7 +301,7 @@ def save_template(
     request: HttpRequest, kind: KindName, language: LanguageName, payload: TemplateIn
 ) -> dict[str, Any]:
     row = services.save_template(
-        actor=_user(request),
+        actor=actor(request),
         kind=kind,
         language=language,
         subject=payload.subject,
@@ -322,7 +319,7 @@ def save_template(
 @router.delete("/mail/templates/{kind}/{language}", response={204: None, **ERRORS})
 def reset_template(request: HttpRequest, kind: KindName, language: LanguageName) -> Status[None]:
     """Back to the built-in wording."""
-    services.reset_template(actor=_user(request), kind=kind, language=language)
+    services.reset_template(actor=actor(request), kind=kind, language=language)
     return Status(204, None)
 
 
@@ -337,13 +334,13 @@ def _mailboxes(user: User) -> list[Mailbox]:
 @router.get("/mail/mailboxes", response={200: list[MailboxOut], **ERRORS})
 def list_mailboxes(request: HttpRequest) -> list[Mailbox]:
     """The IMAP mailboxes Aduan polls, with when each was last polled and its last error."""
-    return _mailboxes(_user(request))
+    return _mailboxes(actor(request))
 
 
 @router.post("/mail/mailboxes", response={201: MailboxOut, **ERRORS})
 def create_mailbox(request: HttpRequest, payload: MailboxIn) -> Status[Mailbox]:
     mailbox = services.save_mailbox(
-        actor=_user(request), data=services.MailboxInput(**payload.dict())
+        actor=actor(request), data=services.MailboxInput(**payload.dict())
     )
     return Status(201, mailbox)
 
@@ -352,11 +349,11 @@ def create_mailbox(request: HttpRequest, payload: MailboxIn) -> Status[Mailbox]:
 def update_mailbox(request: HttpRequest, mailbox_id: Id, payload: MailboxPatch) -> Mailbox:
     given = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     return services.save_mailbox(
-        actor=_user(request), data=services.MailboxInput(**given), mailbox_id=mailbox_id
+        actor=actor(request), data=services.MailboxInput(**given), mailbox_id=mailbox_id
     )
 
 
 @router.delete("/mail/mailboxes/{mailbox_id}", response={204: None, **ERRORS})
 def delete_mailbox(request: HttpRequest, mailbox_id: Id) -> Status[None]:
-    services.delete_mailbox(actor=_user(request), mailbox_id=mailbox_id)
+    services.delete_mailbox(actor=actor(request), mailbox_id=mailbox_id)
     return Status(204, None)

@@ -17,8 +17,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.security import APIKeyHeader
 from pydantic import Field, field_validator
 
-from aduan.accounts.models import User
 from aduan.accounts.roles import FRONT_STAFF
+from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id
 from aduan.channels.webhooks import services, signing
 from aduan.channels.webhooks.models import (
@@ -31,10 +31,6 @@ from aduan.core.errors import NotFound, PermissionDenied, ValidationFailed
 router = Router(tags=["channels"])
 MAX_FILE_BASE64 = 5 * 1024 * 1024
 _CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined, no-any-return]
 
 
 class WebhookSignature(APIKeyHeader):
@@ -294,7 +290,7 @@ def inbound(request: HttpRequest, code: Code, payload: InboundIn) -> Status[dict
 @router.get("/channels/{code}/webhook", response={200: EndpointOut, **ERRORS})
 def get_endpoint(request: HttpRequest, code: Code) -> dict[str, Any]:
     """The channel's webhook configuration, without its secret (administrators)."""
-    services.require_admin(_user(request))
+    services.require_admin(actor(request))
     endpoint = services.endpoint_for(code)
     if endpoint is None:
         raise NotFound(_("Channel %(code)s has no webhook.") % {"code": code})
@@ -311,7 +307,7 @@ def configure_endpoint(request: HttpRequest, code: Code, payload: EndpointIn) ->
     """Create or change the channel's webhook (administrators). The answer shows the secret
     once: the one given, or the one generated."""
     endpoint = services.configure_endpoint(
-        actor=_user(request),
+        actor=actor(request),
         code=code,
         data=services.EndpointInput(
             secret=payload.secret, outbound_url=payload.outbound_url, is_active=payload.is_active
@@ -331,7 +327,7 @@ def list_deliveries(
 ) -> list[OutboundDelivery]:
     """Replies posted (or being posted) to the channel's gateway, newest first, with their
     delivery state (front-line staff)."""
-    if _user(request).role not in FRONT_STAFF:
+    if actor(request).role not in FRONT_STAFF:
         raise PermissionDenied(_("Only front-line staff may see replies sent on channels."))
     rows = OutboundDelivery.objects.select_related("ticket").filter(channel__code=code)
     if filters.status:
@@ -342,7 +338,7 @@ def list_deliveries(
 @router.get("/channels/webhook-messages", response={200: list[StoredOut], **ERRORS})
 def list_stored(request: HttpRequest, filters: Query[StoredQuery]) -> list[InboundWebhookMessage]:
     """Posts as received, newest first; ``status=failed`` for the ones to run again."""
-    services.require_admin(_user(request))
+    services.require_admin(actor(request))
     rows = InboundWebhookMessage.objects.select_related("channel", "ticket")
     if filters.status:
         rows = rows.filter(status=filters.status)
@@ -352,7 +348,7 @@ def list_stored(request: HttpRequest, filters: Query[StoredQuery]) -> list[Inbou
 @router.post("/channels/webhook-messages/{message_id}/retry", response={200: InboundOut, **ERRORS})
 def retry_stored(request: HttpRequest, message_id: Id) -> dict[str, Any]:
     """Process a stored post again, after a fix (administrators)."""
-    received = services.retry(actor=_user(request), message_id=message_id)
+    received = services.retry(actor=actor(request), message_id=message_id)
     return {
         "status": received.status,
         "ticket": received.reference,
