@@ -38,7 +38,7 @@ from aduan.channels.email.models import (
     OutboundMessage,
     Source,
 )
-from aduan.channels.email.parsing import ParsedMail, normalise_msgid, parse
+from aduan.channels.email.parsing import ParsedMail, normalise_address, normalise_msgid, parse
 from aduan.channels.email.text import single_line, visible_part
 from aduan.core.errors import ApplicationError, ValidationFailed
 from aduan.customers.models import Customer
@@ -199,7 +199,16 @@ class Unprocessable(ApplicationError):
 
 
 def customer_for(address: str, name: str) -> Customer:
-    """The customer with this address, registered (unverified) if new."""
+    """The customer with this address, registered (unverified) if new. Addresses are
+    compared in lower case (customers' addresses are stored so); one that Django's
+    validator refuses is never registered."""
+    written, address = address, normalise_address(address)
+    if not address:
+        raise Unprocessable(
+            "no_sender",
+            _("The sender address %(address)s is not a valid email address.")
+            % {"address": repr(written[:254])},
+        )
     customer = Customer.objects.filter(email=address).order_by("id").first()
     if customer is not None:
         return customer
@@ -219,6 +228,19 @@ def customer_for(address: str, name: str) -> Customer:
             _("The sender %(address)s cannot be registered: %(error)s")
             % {"address": address, "error": exc.message},
         ) from exc
+
+
+def sender_address(parsed: ParsedMail, envelope_from: str) -> str:
+    """Who the customer is: the first valid address of From, Reply-To, Sender, Return-Path
+    and the envelope sender (``parse`` keeps only addresses Django's validator accepts)."""
+    return_path = parsed.return_path if parsed.return_path != "<>" else ""
+    return (
+        parsed.from_address
+        or parsed.reply_to
+        or parsed.sender
+        or return_path
+        or normalise_address(envelope_from)
+    )
 
 
 def _reference_pattern() -> re.Pattern[str]:
@@ -337,14 +359,16 @@ def _handle(message: InboundMessage, *, force: bool) -> None:
             if reason == "bounce":
                 outbound.mark_bounced(parsed.returned_ids or parsed.thread_ids, parsed.text)
             return
-    address = (
-        parsed.from_address
-        or parsed.sender
-        or (parsed.return_path if parsed.return_path != "<>" else "")
-        or message.envelope_from.strip("<>").lower()
-    )
+    address = sender_address(parsed, message.envelope_from)
     if not address:
-        raise Unprocessable("no_sender", str(loops.REASONS["no_sender"]))
+        written = parsed.header("from")
+        raise Unprocessable(
+            "no_sender",
+            _("The message names no usable sender address (From: %(value)s).")
+            % {"value": repr(written[:200])}
+            if written
+            else str(loops.REASONS["no_sender"]),
+        )
     message.from_address = message.from_address or address[:254]
     if not force and loops.flooding(address):
         message.status, message.reason = InboundStatus.HELD, "flood"

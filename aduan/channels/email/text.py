@@ -6,9 +6,14 @@ from __future__ import annotations
 import codecs
 import html
 import re
+from collections.abc import Sequence
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import nh3
+
+if TYPE_CHECKING:
+    from _typeshed import ReadableBuffer
 
 # Mail labelled ISO-8859-1 or ASCII is very often Windows-1252 (curly quotes, the euro sign),
 # as browsers assume too; Windows-1252 decodes every ISO-8859-1 letter the same way.
@@ -29,10 +34,108 @@ _CHARSET_ALIASES = {
     "ks_c_5601-1987": "cp949",
     "gb2312": "gb18030",
     "gbk": "gb18030",
+    "euc-kr": "cp949",
+    # Windows' Japanese charsets are supersets (NEC and IBM extensions: ①, ㈱, 髙): mail from
+    # Windows labelled with the standard names uses them.
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "iso-2022-jp": "aduan_iso2022jp_ms",
+    "iso2022-jp": "aduan_iso2022jp_ms",
+    "csiso2022jp": "aduan_iso2022jp_ms",
+    "cp50220": "aduan_iso2022jp_ms",
+    "cp50221": "aduan_iso2022jp_ms",
+    "cp50222": "aduan_iso2022jp_ms",
 }
 # Control characters never belong in a ticket, and PostgreSQL refuses NUL outright.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+# C1 controls (U+0080-U+009F): never text, usually a charset guessed wrong. NEL (U+0085) is
+# a line break.
+_C1 = re.compile(r"[\x80-\x84\x86-\x9f]")
+
+
+# --- ISO-2022-JP as Windows writes it ------------------------------------------------------
+
+_JIS_ESCAPES = {
+    b"\x1b(B": "ascii",
+    b"\x1b(J": "ascii",  # JIS X 0201 Roman: ASCII but for the yen sign and overline
+    b"\x1b(I": "kana",  # JIS X 0201 half-width katakana
+    b"\x1b$@": "jis",
+    b"\x1b$B": "jis",
+    b"\x1b&@\x1b$B": "jis",
+}
+
+
+def _iso2022jp_to_cp932(data: bytes) -> bytes:
+    """The same text as Shift_JIS bytes, which cp932 (with the NEC and IBM extensions that
+    Windows also writes into ISO-2022-JP, Microsoft's CP50220) can read. ValueError when
+    ``data`` is not ISO-2022-JP."""
+    out = bytearray()
+    mode = "ascii"
+    index = 0
+    while index < len(data):
+        byte = data[index]
+        if byte == 0x1B:
+            for escape, new_mode in _JIS_ESCAPES.items():
+                if data.startswith(escape, index):
+                    mode = new_mode
+                    index += len(escape)
+                    break
+            else:
+                raise ValueError(index)
+            continue
+        if byte in (0x0E, 0x0F):  # SO/SI around half-width katakana (CP50222)
+            mode = "kana" if byte == 0x0E else "ascii"
+            index += 1
+        elif byte >= 0x80:
+            raise ValueError(index)
+        elif mode == "ascii" or byte in (0x0A, 0x0D):
+            out.append(byte)
+            index += 1
+        elif mode == "kana":
+            if not 0x21 <= byte <= 0x5F:
+                raise ValueError(index)
+            out.append(byte + 0x80)
+            index += 1
+        else:
+            if index + 1 >= len(data) or not 0x21 <= data[index + 1] <= 0x7E:
+                raise ValueError(index)
+            row, cell = byte, data[index + 1]
+            out.append(((row + 1) >> 1) + (0x70 if row <= 0x5E else 0xB0))
+            out.append(cell + (0x1F if cell <= 0x5F else 0x20) if row & 1 else cell + 0x7E)
+            index += 2
+    return bytes(out)
+
+
+def _decode_iso2022jp_ms(buffer: ReadableBuffer, errors: str = "strict", /) -> tuple[str, int]:
+    data = bytes(buffer)
+    try:
+        return data.decode("iso2022_jp"), len(data)
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _iso2022jp_to_cp932(data).decode("cp932"), len(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        if errors == "strict":
+            raise UnicodeDecodeError(
+                "aduan_iso2022jp_ms", data, 0, len(data), "not ISO-2022-JP"
+            ) from exc
+    return data.decode("iso2022_jp", errors), len(data)
+
+
+def _encode_iso2022jp(text: str, errors: str = "strict", /) -> tuple[bytes, int]:
+    return text.encode("iso2022_jp", errors), len(text)
+
+
+def _search_codec(name: str) -> codecs.CodecInfo | None:
+    if name != "aduan_iso2022jp_ms":
+        return None
+    return codecs.CodecInfo(_encode_iso2022jp, _decode_iso2022jp_ms, name="aduan_iso2022jp_ms")
+
+
+codecs.register(_search_codec)
 
 
 def _codec(charset: str | None) -> str | None:
@@ -75,26 +178,48 @@ def decode_bytes(data: bytes, charset: str | None, defects: list[str] | None = N
     return data.decode("latin-1")
 
 
-def fix_surrogates(value: str) -> str:
-    """Undo the email package's surrogateescape: raw 8-bit bytes in a header (which the RFCs
-    forbid, but mailers send) become the text they most likely were."""
+_MULTIBYTE = ("utf-8", "gb", "big5", "cp9", "shift_jis", "euc", "iso2022", "aduan_", "johab")
+
+
+def decode_header_bytes(data: bytes, hints: Sequence[str] = ()) -> str:
+    """Raw 8-bit header text (which the RFCs forbid, but mailers send): UTF-8 when it is valid
+    UTF-8 (legacy text almost never is, while GBK or Windows-1252 would "decode" UTF-8 into
+    nonsense), else the first of ``hints`` (the charsets the message declares elsewhere)
+    that reads it, else Windows-1252, else Latin-1."""
+    if data.isascii():
+        return data.decode("ascii")
+    codecs_ = [codec for codec in (_codec(charset) for charset in ("utf-8", *hints)) if codec]
+    # Single-byte charsets read any bytes at all: the multi-byte ones, which can tell, first.
+    codecs_.sort(key=lambda codec: not codec.startswith(_MULTIBYTE))
+    for codec in dict.fromkeys(codecs_):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return decode_bytes(data, None)
+
+
+def fix_surrogates(value: str, hints: Sequence[str] = ()) -> str:
+    """Undo the email package's surrogateescape: raw 8-bit bytes in a header become the text
+    they most likely were (see ``decode_header_bytes``)."""
     if not _SURROGATES.search(value):
         return value
     raw = value.encode("utf-8", "surrogateescape")
-    return decode_bytes(raw, None)
+    return decode_header_bytes(raw, hints)
 
 
 def clean(value: str) -> str:
     """Text safe to store: no control characters, Unix newlines, no trailing spaces."""
-    value = fix_surrogates(value).replace("\r\n", "\n").replace("\r", "\n")
-    value = _CONTROL.sub("", value)
+    value = _C1.sub("", fix_surrogates(value)).replace("\x85", "\n")
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return "\n".join(line.rstrip() for line in value.split("\n")).strip("\n")
 
 
 def single_line(value: str, limit: int) -> str:
-    """One line: every run of whitespace or control characters is one space. For subjects
-    and names, which can then never break a header."""
-    value = fix_surrogates(value)
+    """One line: every run of whitespace or control characters is one space (C1 controls
+    other than NEL are removed). For subjects and names, which can then never break a
+    header."""
+    value = _C1.sub("", fix_surrogates(value))
     value = re.sub(r"[\s\x00-\x1f\x7f\u2028\u2029\u0085]+", " ", value).strip()
     return value[:limit].strip()
 
