@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import quopri
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,26 @@ PNG = base64.b64decode(
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
 ZIP = b"PK\x05\x06" + b"\x00" * 18
 CASES: list[dict[str, Any]] = []
+# The address head() writes by default: the sender most cases expect.
+BUDI = "budi@contoh.co.id"
+BIG_PDF_BYTES = 20_000_000
+
+
+def sha256(data: bytes) -> str:
+    """An expected attachment's hash, from the exact bytes the case put in."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def unencoded_part(text: str) -> bytes:
+    """The bytes of a part written without a transfer encoding and followed by a boundary:
+    the line break before the boundary belongs to the boundary (RFC 2046, 5.1.1)."""
+    return text.removesuffix("\n").encode()
+
+
+def big_pdf() -> bytes:
+    """The 20 MB attachment of the generated case (built by the test, not committed)."""
+    data = b"%PDF-1.4\n" + bytes(range(256)) * (BIG_PDF_BYTES // 256) + b"\n%%EOF\n"
+    return data[:BIG_PDF_BYTES]
 
 
 def b64(data: bytes) -> str:
@@ -31,7 +52,7 @@ def qp(text: str, charset: str = "utf-8") -> str:
 
 def head(
     *,
-    sender: str = "Budi Santoso <budi@contoh.co.id>",
+    sender: str = f"Budi Santoso <{BUDI}>",
     subject: str = "Internet mati di lab",
     message_id: str | None = None,
     extra: str = "",

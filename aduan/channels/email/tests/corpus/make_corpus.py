@@ -18,6 +18,8 @@ import json
 
 from aduan.channels.email.tests.corpus import cases_dedup, cases_headers, cases_parts
 from aduan.channels.email.tests.corpus.kit import (
+    BIG_PDF_BYTES,
+    BUDI,
     CASES,
     HERE,
     PDF,
@@ -26,10 +28,13 @@ from aduan.channels.email.tests.corpus.kit import (
     ZIP,
     add,
     b64,
+    big_pdf,
     head,
     mixed,
     qp,
+    sha256,
     text_plain,
+    unencoded_part,
 )
 
 # --- plain text in every encoding and charset ----------------------------------------------
@@ -52,6 +57,7 @@ add(
     + text_plain("Printer di ruang 3 rusak 😠 — tolong dicek ya, ¡gracias!\n", "utf-8", "8bit"),
     "UTF-8 in 8bit, an emoji outside the BMP in subject and text.",
     status="processed",
+    sender=BUDI,
     outcome="created",
     subject="Printer rusak 😠",
     text_contains=["rusak 😠 — tolong dicek ya, ¡gracias!"],
@@ -66,6 +72,7 @@ add(
     ),
     "Quoted-printable UTF-8.",
     status="processed",
+    sender=BUDI,
     subject="Tagihan ganda bulan Mei",
     text_contains=["Rp 150.000 × 2", "Terima kasih – Siti"],
 )
@@ -79,6 +86,8 @@ add(
     ),
     "Base64-encoded UTF-8 body.",
     status="processed",
+    sender=BUDI,
+    subject="Base64 body",
     text_contains=["jaringan Wi‑Fi di gedung B lambat sekali."],
 )
 add(
@@ -108,6 +117,8 @@ add(
     + "Señor, la facturación está mal. Ç'est très gênant.\n".encode("iso-8859-1"),
     "ISO-8859-1 in raw 8bit.",
     status="processed",
+    sender=BUDI,
+    subject="Latin-1 8bit",
     text_contains=["Señor, la facturación está mal. Ç'est très gênant."],
 )
 add(
@@ -119,6 +130,8 @@ add(
     + "The “new” router costs €120 – too much… it’s broken.\n".encode("cp1252"),
     "Windows-1252 curly quotes, euro sign, dashes.",
     status="processed",
+    sender=BUDI,
+    subject="Windows-1252",
     text_contains=["The “new” router costs €120 – too much… it’s broken."],
 )
 add(
@@ -130,6 +143,8 @@ add(
     + "Outlook said “Latin-1” but wrote Windows-1252 – as usual.\n".encode("cp1252"),
     "Labelled ISO-8859-1, really Windows-1252: curly quotes must not become control characters.",
     status="processed",
+    sender=BUDI,
+    subject="Mislabelled Latin-1",
     text_contains=["Outlook said “Latin-1” but wrote Windows-1252 – as usual."],
 )
 add(
@@ -141,6 +156,8 @@ add(
     + "Labelled ASCII, but Jürgen wrote ümlauts in UTF-8.\n".encode(),
     "Labelled US-ASCII, really UTF-8.",
     status="processed",
+    sender=BUDI,
+    subject="Mislabelled ASCII",
     text_contains=["Jürgen wrote ümlauts in UTF-8."],
 )
 add(
@@ -152,6 +169,8 @@ add(
     + "Labelled UTF-8, but the café bill is in Latin-1.\n".encode("iso-8859-1"),
     "Labelled UTF-8, really Latin-1 (invalid UTF-8): decoded as Windows-1252.",
     status="processed",
+    sender=BUDI,
+    subject="Mislabelled UTF-8",
     text_contains=["the café bill is in Latin-1."],
 )
 add(
@@ -163,6 +182,8 @@ add(
     + "Charset unknown; the bytes are UTF-8: Ærø.\n".encode(),
     "A charset no codec knows: the text is still read (UTF-8 here).",
     status="processed",
+    sender=BUDI,
+    subject="Unknown charset",
     text_contains=["the bytes are UTF-8: Ærø."],
 )
 add(
@@ -173,6 +194,8 @@ add(
     + "Tidak ada charset, tetapi ada ‘tanda kutip’.\n".encode(),
     "8bit text without a charset parameter.",
     status="processed",
+    sender=BUDI,
+    subject="No charset",
     text_contains=["ada ‘tanda kutip’."],
 )
 add(
@@ -184,6 +207,7 @@ add(
     + "Интернет не работает.\n".encode("koi8-r"),
     "KOI8-R (Russian).",
     status="processed",
+    sender=BUDI,
     subject="Жалоба",
     text_contains=["Интернет не работает."],
 )
@@ -200,6 +224,7 @@ add(
     + "ネットワークが遅いです。\n".encode("shift_jis"),
     "Shift_JIS text, ISO-2022-JP subject.",
     status="processed",
+    sender=BUDI,
     subject="苦情",
     text_contains=["ネットワークが遅いです。"],
 )
@@ -212,6 +237,7 @@ add(
     + base64.encodebytes("网络很慢。".encode("gb2312")),
     "GB2312 (read as its superset GB18030).",
     status="processed",
+    sender=BUDI,
     subject="投诉",
     text_contains=["网络很慢。"],
 )
@@ -224,6 +250,8 @@ add(
     + "الإنترنت لا يعمل\n".encode("cp1256"),
     "Windows-1256, right-to-left text.",
     status="processed",
+    sender=BUDI,
+    subject="Arabic",
     text_contains=["الإنترنت لا يعمل"],
 )
 add(
@@ -234,6 +262,8 @@ add(
     + text_plain("Body.\n"),
     "Subject of B and Q encoded words in two charsets, folded over two lines.",
     status="processed",
+    sender=BUDI,
+    text_contains=["Body."],
     subject="Keluhan über plain words café",
 )
 add(
@@ -245,6 +275,8 @@ add(
     ).encode(),
     "Raw UTF-8 in the From name and Subject (no encoded words).",
     status="processed",
+    sender="agus@contoh.co.id",
+    text_contains=["Listrik padam."],
     customer_name="Agus Pérez",
     subject="Listrik padam — gedung Ä",
 )
@@ -254,6 +286,7 @@ add(
     b"Subject: Factura err\xf3nea\nMessage-ID: <raw-latin1@contoh.es>\n\nLa factura es err\xf3nea.\n",
     "Raw Latin-1 bytes in headers and body, no MIME headers at all.",
     status="processed",
+    sender="jose@contoh.es",
     customer_name="José",
     subject="Factura errónea",
     text_contains=["La factura es errónea."],
@@ -263,13 +296,19 @@ add(
     head(subject="=?utf-8?B?!!!not-base64?= =?x-bogus?Q?hello?= tail") + text_plain("Body.\n"),
     "Encoded words with bad base64 and an unknown charset: no crash, something readable.",
     status="processed",
-    subject_contains=["tail"],
+    sender=BUDI,
+    text_contains=["Body."],
+    subject_contains=["hello", "tail"],
 )
+LONG_SUBJECT = "Keluhan " + "sangat panjang " * 30
 add(
     "long_subject",
-    head(subject="Keluhan " + "sangat panjang " * 30) + text_plain("Subjek panjang.\n"),
+    head(subject=LONG_SUBJECT) + text_plain("Subjek panjang.\n"),
     "A 450-character subject: the ticket keeps 200 characters.",
     status="processed",
+    sender=BUDI,
+    subject=LONG_SUBJECT[:200].strip(),
+    text_contains=["Subjek panjang."],
     subject_max_length=200,
 )
 add(
@@ -279,7 +318,10 @@ add(
     + "S2VsdWhhbiBkZW5nYW4g!!YmFzZTY0IHJ1c2Fr*\nIGRpIHRlbmdhaA\n",
     "Base64 with junk characters and missing padding.",
     status="processed",
-    text_contains=["Keluhan dengan"],
+    sender=BUDI,
+    subject="Broken base64",
+    # Characters outside the alphabet are ignored (RFC 2045, 6.8), the missing "=" tolerated.
+    text_contains=["Keluhan dengan base64 rusak di tengah"],
 )
 add(
     "broken_quoted_printable",
@@ -287,7 +329,10 @@ add(
     + text_plain("Harga =ZZ naik =3D mahal=\nsekali =E2=80=\n", "utf-8", "quoted-printable"),
     "Invalid quoted-printable escapes and a cut multi-byte sequence.",
     status="processed",
-    text_contains=["Harga", "mahal"],
+    sender=BUDI,
+    subject="Broken QP",
+    # An invalid "=ZZ" stays as it is (RFC 2045, 6.7), "=\n" is a soft line break.
+    text_contains=["Harga =ZZ naik = mahalsekali"],
 )
 add(
     "mixed_line_endings",
@@ -296,7 +341,9 @@ add(
     ),
     "CRLF, LF and a bare CR mixed.",
     status="processed",
-    text_contains=["one", "two", "four"],
+    sender=BUDI,
+    subject="Line endings",
+    text_contains=["one", "two", "three", "four"],
 )
 add(
     "control_characters",
@@ -304,6 +351,7 @@ add(
     + text_plain("NUL \x00 here, bell \x07, escape \x1b[31m end.\n", "utf-8", "8bit"),
     "NUL and other control characters are removed, not refused.",
     status="processed",
+    sender=BUDI,
     subject="Control chars",
     text_contains=["NUL  here, bell , escape [31m end."],
 )
@@ -316,6 +364,8 @@ add(
     + "`\nend\n",
     "A uuencoded body (old mailers).",
     status="processed",
+    sender=BUDI,
+    subject="uuencode",
     text_contains=["Keluhan uuencode: printer macet."],
 )
 
@@ -333,6 +383,8 @@ add(
     head(subject="AC bocor") + ALT,
     "multipart/alternative: the plain part is the text, the HTML is kept.",
     status="processed",
+    sender=BUDI,
+    subject="AC bocor",
     text_contains=["Plain version: AC di ruang rapat bocor."],
     text_excludes=["HTML version"],
     html_contains=["<b>AC</b>"],
@@ -348,6 +400,8 @@ add(
     ),
     "HTML only: the text is made from the HTML, styles and title dropped.",
     status="processed",
+    sender=BUDI,
+    subject="HTML only",
     text_contains=[
         "Yth. Helpdesk,",
         "Proyektor di ruang 101 tidak menyala.",
@@ -364,6 +418,8 @@ add(
     + "<p>Caf&eacute; &amp; th&eacute; &mdash; très froid&nbsp;!</p>\n".encode("iso-8859-1"),
     "HTML in Latin-1 with entities.",
     status="processed",
+    sender=BUDI,
+    subject="HTML Latin-1",
     text_contains=["Café & thé — très froid !"],
 )
 add(
@@ -375,6 +431,8 @@ add(
     "HTML with a script, an event handler, a tracking pixel and an iframe: the text has none "
     "of it, and the sanitised HTML neither.",
     status="processed",
+    sender=BUDI,
+    subject="Script",
     text_contains=["Halo"],
     text_excludes=['alert("x")'],
     safe_html_excludes=["<script", "onclick", "javascript:", "<iframe", "tracker.example"],
@@ -393,12 +451,15 @@ add(
     head(subject="Foto kerusakan") + RELATED,
     "HTML with an inline image (multipart/related, cid:).",
     status="processed",
+    sender=BUDI,
+    subject="Foto kerusakan",
     text_contains=["Lihat foto kerusakan:"],
     attachments=[
         {
             "filename": "foto kerusakan.png",
             "content_type": "image/png",
             "accepted": True,
+            "sha256": sha256(PNG),
             "inline": True,
         }
     ],
@@ -418,11 +479,15 @@ add(
     ),
     "Text and a PDF.",
     status="processed",
+    sender=BUDI,
+    subject="Bukti pembayaran",
+    text_contains=["Terlampir bukti transfer."],
     attachments=[
         {
             "filename": "bukti.pdf",
             "content_type": "application/pdf",
             "accepted": True,
+            "sha256": sha256(PDF),
             "size": len(PDF),
         }
     ],
@@ -440,11 +505,15 @@ add(
     ),
     "RFC 2231 UTF-8 file name with a dash and spaces.",
     status="processed",
+    sender=BUDI,
+    subject="Laporan",
+    text_contains=["Laporan terlampir."],
     attachments=[
         {
             "filename": "Laporan kerusakan – gedung B.pdf",
             "content_type": "application/pdf",
             "accepted": True,
+            "sha256": sha256(PDF),
         }
     ],
 )
@@ -461,7 +530,17 @@ add(
     ),
     "File name as an RFC 2047 encoded word (what Outlook and Gmail send).",
     status="processed",
-    attachments=[{"filename": "Документ.pdf", "content_type": "application/pdf", "accepted": True}],
+    sender=BUDI,
+    subject="Документ",
+    text_contains=["См. вложение."],
+    attachments=[
+        {
+            "filename": "Документ.pdf",
+            "content_type": "application/pdf",
+            "accepted": True,
+            "sha256": sha256(PDF),
+        }
+    ],
 )
 add(
     "attachment_rfc2231_continuations",
@@ -477,14 +556,19 @@ add(
     ),
     "RFC 2231 continuations (filename*0*, filename*1*) in UTF-8.",
     status="processed",
+    sender=BUDI,
+    subject="Japanese file name",
+    text_contains=["添付します。"],
     attachments=[
         {
             "filename": "報告書テスト.docx",
             "content_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "accepted": True,
+            "sha256": sha256(ZIP),
         }
     ],
 )
+DOC = b"\xd0\xcf\x11\xe0 fake doc"
 add(
     "attachment_latin1_name",
     head(subject="CV")
@@ -493,32 +577,46 @@ add(
         (
             "Content-Type: application/msword\nContent-Disposition: attachment; filename*=iso-8859-1''R%E9sum%E9.doc",
             "",
-            b"\xd0\xcf\x11\xe0 fake doc",
+            DOC,
         ),
     ),
     "RFC 2231 file name in ISO-8859-1.",
     status="processed",
+    sender=BUDI,
+    subject="CV",
+    text_contains=["Mon CV."],
     attachments=[
-        {"filename": "Résumé.doc", "content_type": "application/msword", "accepted": True}
+        {
+            "filename": "Résumé.doc",
+            "content_type": "application/msword",
+            "accepted": True,
+            "sha256": sha256(DOC),
+        }
     ],
 )
+BINARY = b"\x00\x01binary"
 add(
     "attachment_without_name",
     head(subject="No file name")
     + mixed(
         text_plain("Ada lampiran tanpa nama.\n"),
-        ("Content-Type: application/octet-stream", "", b"\x00\x01binary"),
+        ("Content-Type: application/octet-stream", "", BINARY),
     ),
     "An unnamed binary part: kept under a made-up name, withheld from the ticket (.bin).",
     status="processed",
+    sender=BUDI,
+    subject="No file name",
+    text_contains=["Ada lampiran tanpa nama."],
     attachments=[
         {
-            "filename": "attachment-1.bin",
+            "filename": "attachment.bin",
             "content_type": "application/octet-stream",
             "accepted": False,
+            "sha256": sha256(BINARY),
         }
     ],
 )
+EXE = b"MZ\x90\x00 fake exe"
 add(
     "attachment_exe",
     head(subject="Program")
@@ -527,15 +625,24 @@ add(
         (
             'Content-Type: application/x-msdownload; name="setup.exe"\nContent-Disposition: attachment; filename="setup.exe"',
             "",
-            b"MZ\x90\x00 fake exe",
+            EXE,
         ),
     ),
     "A program: stored and listed, withheld from the ticket.",
     status="processed",
+    sender=BUDI,
+    subject="Program",
+    text_contains=["Coba jalankan ini."],
     attachments=[
-        {"filename": "setup.exe", "content_type": "application/x-msdownload", "accepted": False}
+        {
+            "filename": "setup.exe",
+            "content_type": "application/x-msdownload",
+            "accepted": False,
+            "sha256": sha256(EXE),
+        }
     ],
 )
+PAGE = b"<script>alert(1)</script>"
 add(
     "attachment_html_page",
     head(subject="Halaman")
@@ -544,12 +651,22 @@ add(
         (
             'Content-Type: text/html; name="page.html"\nContent-Disposition: attachment; filename="page.html"',
             "",
-            b"<script>alert(1)</script>",
+            PAGE,
         ),
     ),
     "An HTML page as an attachment: withheld, never rendered.",
     status="processed",
-    attachments=[{"filename": "page.html", "content_type": "text/html", "accepted": False}],
+    sender=BUDI,
+    subject="Halaman",
+    text_contains=["Lihat halaman ini."],
+    attachments=[
+        {
+            "filename": "page.html",
+            "content_type": "text/html",
+            "accepted": False,
+            "sha256": sha256(PAGE),
+        }
+    ],
 )
 add(
     "attachment_empty",
@@ -564,10 +681,20 @@ add(
     ),
     "An empty file: kept, withheld (empty).",
     status="processed",
+    sender=BUDI,
+    subject="Kosong",
+    text_contains=["File kosong."],
     attachments=[
-        {"filename": "kosong.pdf", "content_type": "application/pdf", "accepted": False, "size": 0}
+        {
+            "filename": "kosong.pdf",
+            "content_type": "application/pdf",
+            "accepted": False,
+            "sha256": sha256(b""),
+            "size": 0,
+        }
     ],
 )
+JPEG = b"\xff\xd8\xff\xe0 jpeg"
 add(
     "multiple_attachments",
     head(subject="Banyak lampiran")
@@ -576,7 +703,7 @@ add(
         (
             'Content-Type: image/jpeg; name="foto.JPG"\nContent-Disposition: attachment; filename="foto.JPG"',
             "",
-            b"\xff\xd8\xff\xe0 jpeg",
+            JPEG,
         ),
         (
             'Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name="surat.docx"\nContent-Disposition: attachment; filename="surat.docx"',
@@ -596,19 +723,34 @@ add(
     ),
     "Four attachments of allowed types; the type comes from the extension.",
     status="processed",
+    sender=BUDI,
+    subject="Banyak lampiran",
+    text_contains=["Empat lampiran."],
     attachments=[
-        {"filename": "foto.JPG", "content_type": "image/jpeg", "accepted": True},
+        {
+            "filename": "foto.JPG",
+            "content_type": "image/jpeg",
+            "accepted": True,
+            "sha256": sha256(JPEG),
+        },
         {
             "filename": "surat.docx",
             "content_type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             "accepted": True,
+            "sha256": sha256(ZIP),
         },
         {
             "filename": "data.xlsx",
             "content_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "accepted": True,
+            "sha256": sha256(ZIP),
         },
-        {"filename": "arsip.zip", "content_type": "application/zip", "accepted": True},
+        {
+            "filename": "arsip.zip",
+            "content_type": "application/zip",
+            "accepted": True,
+            "sha256": sha256(ZIP),
+        },
     ],
 )
 add(
@@ -618,10 +760,19 @@ add(
         text_plain("Screenshot di bawah.\n"),
         ("Content-Type: image/png\nContent-ID: <shot@x>", "", PNG),
     ),
-    "An image with a Content-ID but no name or disposition: inline, named image-1.png.",
+    "An image with a Content-ID but no name or disposition: inline, named image.png (after its type).",
     status="processed",
+    sender=BUDI,
+    subject="Screenshot",
+    text_contains=["Screenshot di bawah."],
     attachments=[
-        {"filename": "image-1.png", "content_type": "image/png", "accepted": True, "inline": True}
+        {
+            "filename": "image.png",
+            "content_type": "image/png",
+            "accepted": True,
+            "sha256": sha256(PNG),
+            "inline": True,
+        }
     ],
 )
 add(
@@ -635,9 +786,19 @@ add(
     + "\n--apple--\n",
     "Apple Mail's text / picture / text: both texts are the body, the picture an attachment.",
     status="processed",
+    sender=BUDI,
+    subject="Apple Mail",
     text_contains=["Bagian pertama sebelum gambar.", "Bagian kedua setelah gambar."],
-    attachments=[{"filename": "IMG_0001.png", "content_type": "image/png", "accepted": True}],
+    attachments=[
+        {
+            "filename": "IMG_0001.png",
+            "content_type": "image/png",
+            "accepted": True,
+            "sha256": sha256(PNG),
+        }
+    ],
 )
+GIF = b"GIF89a fake"
 add(
     "deeply_nested",
     head(subject="Nested") + 'Content-Type: multipart/mixed; boundary="l1"\n\n--l1\n'
@@ -646,18 +807,31 @@ add(
     + '\n--l2\nContent-Type: multipart/related; boundary="l3"\n\n--l3\n'
     "Content-Type: text/html; charset=utf-8\n\n<p>Nested <b>HTML</b></p>\n"
     '--l3\nContent-Type: image/gif; name="a.gif"\nContent-ID: <a@x>\nContent-Transfer-Encoding: base64\n\n'
-    + b64(b"GIF89a fake")
+    + b64(GIF)
     + "--l3--\n--l2--\n--l1\n"
     'Content-Type: application/pdf; name="lampiran.pdf"\nContent-Disposition: attachment; filename="lampiran.pdf"\nContent-Transfer-Encoding: base64\n\n'
     + b64(PDF)
     + "--l1--\n",
     "mixed > alternative > related > inline image, plus a PDF.",
     status="processed",
+    sender=BUDI,
+    subject="Nested",
     text_contains=["Nested plain text."],
     html_contains=["<b>HTML</b>"],
     attachments=[
-        {"filename": "a.gif", "content_type": "image/gif", "accepted": True, "inline": True},
-        {"filename": "lampiran.pdf", "content_type": "application/pdf", "accepted": True},
+        {
+            "filename": "a.gif",
+            "content_type": "image/gif",
+            "accepted": True,
+            "sha256": sha256(GIF),
+            "inline": True,
+        },
+        {
+            "filename": "lampiran.pdf",
+            "content_type": "application/pdf",
+            "accepted": True,
+            "sha256": sha256(PDF),
+        },
     ],
 )
 add(
@@ -669,6 +843,8 @@ add(
     ),
     "A forwarded message in the text: it is the complaint and is not trimmed.",
     status="processed",
+    sender=BUDI,
+    text_contains=["Mohon ditindaklanjuti.", "Listrik di rumah saya padam tiga hari."],
     subject="Keluhan pelanggan",
     timeline_contains=["Mohon ditindaklanjuti.", "Listrik di rumah saya padam tiga hari."],
     trimmed=False,
@@ -687,9 +863,18 @@ add(
     + "--fw--\n",
     "A message forwarded as an attachment (message/rfc822): kept whole as an .eml file.",
     status="processed",
+    sender=BUDI,
+    subject="keluhan (as attachment)",
     text_contains=["Lihat email terlampir."],
     text_excludes=["Isi keluhan asli."],
-    attachments=[{"filename": "keluhan.eml", "content_type": "message/rfc822", "accepted": True}],
+    attachments=[
+        {
+            "filename": "keluhan.eml",
+            "content_type": "message/rfc822",
+            "accepted": True,
+            "sha256": sha256(unencoded_part(INNER)),
+        }
+    ],
 )
 add(
     "multipart_without_boundary",
@@ -697,6 +882,8 @@ add(
     + "Content-Type: multipart/mixed\n\nThis claims to be multipart but has no boundary.\n",
     "multipart/mixed without a boundary parameter (a defect): the text survives.",
     status="processed",
+    sender=BUDI,
+    subject="No boundary",
     text_contains=["has no boundary"],
 )
 add(
@@ -707,9 +894,19 @@ add(
     + '\n--cut\nContent-Type: application/pdf; name="half.pdf"\nContent-Transfer-Encoding: base64\n\nJVBERi0xLjQK',
     "A message cut off in the middle of an attachment.",
     status="processed",
+    sender=BUDI,
+    subject="Truncated",
     text_contains=["The closing boundary never comes."],
-    attachments=[{"filename": "half.pdf", "content_type": "application/pdf", "accepted": True}],
+    attachments=[
+        {
+            "filename": "half.pdf",
+            "content_type": "application/pdf",
+            "accepted": True,
+            "sha256": sha256(base64.b64decode("JVBERi0xLjQK")),
+        }
+    ],
 )
+LOG = b"ERROR 42\n"
 add(
     "named_text_attachment",
     head(subject="Log")
@@ -718,26 +915,47 @@ add(
         (
             'Content-Type: text/plain; name="error.log.txt"\nContent-Disposition: attachment; filename="error.log.txt"',
             "",
-            b"ERROR 42\n",
+            LOG,
         ),
     ),
     "A named text/plain part is a file, not part of the body.",
     status="processed",
+    sender=BUDI,
+    subject="Log",
     text_contains=["Log terlampir."],
     text_excludes=["ERROR 42"],
-    attachments=[{"filename": "error.log.txt", "content_type": "text/plain", "accepted": True}],
+    attachments=[
+        {
+            "filename": "error.log.txt",
+            "content_type": "text/plain",
+            "accepted": True,
+            "sha256": sha256(LOG),
+        }
+    ],
 )
+CALENDAR = "BEGIN:VCALENDAR\nEND:VCALENDAR\n"
 add(
     "calendar_invite",
     head(subject="Undangan rapat")
     + 'Content-Type: multipart/mixed; boundary="cal"\n\n--cal\n'
     + text_plain("Undangan rapat evaluasi.\n")
     + '\n--cal\nContent-Type: text/calendar; method=REQUEST; charset=utf-8; name="invite.ics"\n'
-    'Content-Disposition: attachment; filename="invite.ics"\n\nBEGIN:VCALENDAR\nEND:VCALENDAR\n--cal--\n',
+    'Content-Disposition: attachment; filename="invite.ics"\n\n' + CALENDAR + "--cal--\n",
     "A calendar invitation: .ics is not an accepted type, so it is withheld.",
     status="processed",
-    attachments=[{"filename": "invite.ics", "content_type": "text/calendar", "accepted": False}],
+    sender=BUDI,
+    subject="Undangan rapat",
+    text_contains=["Undangan rapat evaluasi."],
+    attachments=[
+        {
+            "filename": "invite.ics",
+            "content_type": "text/calendar",
+            "accepted": False,
+            "sha256": sha256(unencoded_part(CALENDAR)),
+        }
+    ],
 )
+TNEF = b"\x78\x9f\x3e\x22 tnef"
 add(
     "tnef_winmail",
     head(subject="Outlook RTF")
@@ -746,28 +964,44 @@ add(
         (
             'Content-Type: application/ms-tnef; name="winmail.dat"\nContent-Disposition: attachment; filename="winmail.dat"',
             "",
-            b"\x78\x9f\x3e\x22 tnef",
+            TNEF,
         ),
     ),
     "Outlook's winmail.dat (TNEF): kept, withheld.",
     status="processed",
+    sender=BUDI,
+    subject="Outlook RTF",
+    text_contains=["Outlook sent winmail.dat."],
     attachments=[
-        {"filename": "winmail.dat", "content_type": "application/ms-tnef", "accepted": False}
+        {
+            "filename": "winmail.dat",
+            "content_type": "application/ms-tnef",
+            "accepted": False,
+            "sha256": sha256(TNEF),
+        }
     ],
 )
+SIGNATURE = b"0\x82 fake signature"
 add(
     "smime_signed",
     head(subject="Signed")
     + 'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="sig"\n\n'
     "--sig\n" + text_plain("Signed complaint text.\n") + "\n--sig\n"
     'Content-Type: application/pkcs7-signature; name="smime.p7s"\nContent-Disposition: attachment; filename="smime.p7s"\nContent-Transfer-Encoding: base64\n\n'
-    + b64(b"0\x82 fake signature")
+    + b64(SIGNATURE)
     + "--sig--\n",
     "S/MIME signed: the text is read, the signature kept (withheld).",
     status="processed",
+    sender=BUDI,
+    subject="Signed",
     text_contains=["Signed complaint text."],
     attachments=[
-        {"filename": "smime.p7s", "content_type": "application/pkcs7-signature", "accepted": False}
+        {
+            "filename": "smime.p7s",
+            "content_type": "application/pkcs7-signature",
+            "accepted": False,
+            "sha256": sha256(SIGNATURE),
+        }
     ],
 )
 add(
@@ -783,11 +1017,15 @@ add(
     ).replace(b64(PDF * 40), base64.b64encode(PDF * 40).decode() + "\n"),
     "Base64 without line breaks (some gateways do that).",
     status="processed",
+    sender=BUDI,
+    subject="Long base64 line",
+    text_contains=["One long line."],
     attachments=[
         {
             "filename": "x.pdf",
             "content_type": "application/pdf",
             "accepted": True,
+            "sha256": sha256(PDF * 40),
             "size": len(PDF) * 40,
         }
     ],
@@ -805,7 +1043,17 @@ add(
     ),
     "A file name with a path and forbidden characters: only the clean base name is kept.",
     status="processed",
-    attachments=[{"filename": "évil.pdf", "content_type": "application/pdf", "accepted": True}],
+    sender=BUDI,
+    subject="Path tricks",
+    text_contains=["Nama file aneh."],
+    attachments=[
+        {
+            "filename": "évil.pdf",
+            "content_type": "application/pdf",
+            "accepted": True,
+            "sha256": sha256(PDF),
+        }
+    ],
 )
 
 # --- quoted history and signatures ---------------------------------------------------------
@@ -821,6 +1069,8 @@ add(
     ),
     "Gmail-style quote: the timeline shows the new text only, the full text is kept.",
     status="processed",
+    sender=BUDI,
+    subject="Internet mati",
     timeline_contains=["Masih mati sampai sekarang."],
     timeline_excludes=["Kami sedang memeriksa", "wrote:"],
     text_contains=["> Kami sedang memeriksa."],
@@ -835,6 +1085,8 @@ add(
     ),
     "Outlook's '-----Original Message-----' block is history.",
     status="processed",
+    sender=BUDI,
+    text_contains=["Sudah saya transfer kemarin."],
     subject="Tagihan",
     timeline_contains=["Sudah saya transfer kemarin."],
     timeline_excludes=["Mohon kirim bukti."],
@@ -849,6 +1101,9 @@ add(
     ),
     "Outlook's underscore line and From/Sent block.",
     status="processed",
+    sender=BUDI,
+    subject="Printer",
+    text_contains=["Printer sudah normal, terima kasih."],
     timeline_excludes=["Silakan coba lagi."],
     trimmed=True,
 )
@@ -863,6 +1118,8 @@ add(
     ),
     "Indonesian Gmail attribution wrapped over two lines.",
     status="processed",
+    sender=BUDI,
+    text_contains=["Listrik sudah menyala lagi."],
     subject="Listrik",
     timeline_contains=["Listrik sudah menyala lagi."],
     timeline_excludes=["Teknisi akan datang", "menulis"],
@@ -875,6 +1132,8 @@ add(
     "<blockquote>Apakah sudah dicoba?</blockquote></div>\n",
     "HTML reply: the blockquote becomes '> ' lines and is trimmed.",
     status="processed",
+    sender=BUDI,
+    subject="Proyektor",
     timeline_contains=["Proyektor masih rusak."],
     timeline_excludes=["Apakah sudah dicoba?"],
     text_contains=["> Apakah sudah dicoba?"],
@@ -885,6 +1144,9 @@ add(
     + text_plain("Mohon reset password saya.\n\n-- \nBudi Santoso\nPT Contoh\n0812-0000-0000\n"),
     "The '-- ' signature separator: the signature is trimmed.",
     status="processed",
+    sender=BUDI,
+    subject="Signature",
+    text_contains=["Mohon reset password saya."],
     timeline_contains=["Mohon reset password saya."],
     timeline_excludes=["PT Contoh"],
     trimmed=True,
@@ -894,6 +1156,9 @@ add(
     head(subject="Mobile") + text_plain("AC mati di ruang 5.\n\nSent from my iPhone\n"),
     "A mobile 'Sent from my iPhone' line.",
     status="processed",
+    sender=BUDI,
+    subject="Mobile",
+    text_contains=["AC mati di ruang 5."],
     timeline_excludes=["Sent from my iPhone"],
     trimmed=True,
 )
@@ -903,6 +1168,9 @@ add(
     + text_plain("> Sejak kapan rusak?\nSejak Senin.\n> Di ruang mana?\nRuang 12.\n"),
     "Answers between quoted questions: nothing is cut.",
     status="processed",
+    sender=BUDI,
+    subject="Pertanyaan",
+    text_contains=["Sejak Senin."],
     timeline_contains=["> Sejak kapan rusak?", "Sejak Senin.", "Ruang 12."],
     trimmed=False,
 )
@@ -911,6 +1179,9 @@ add(
     head(subject="Re: Only quote") + text_plain("> Nothing new was written.\n> Just the quote.\n"),
     "A reply that is nothing but a quote: the whole text is kept rather than nothing.",
     status="processed",
+    sender=BUDI,
+    subject="Only quote",
+    text_contains=["> Nothing new was written."],
     timeline_contains=["> Nothing new was written."],
 )
 
@@ -926,6 +1197,9 @@ add(
     + text_plain("Laptop kantor tidak bisa login ke domain.\n"),
     "Opens the ticket the thread_* messages continue.",
     status="processed",
+    sender="dewi@contoh.co.id",
+    subject="Laptop tidak bisa login",
+    text_contains=["Laptop kantor tidak bisa login ke domain."],
     outcome="created",
     ack=True,
 )
@@ -941,6 +1215,8 @@ add(
     "In-Reply-To names the first message: the reply joins its ticket, no new acknowledgement.",
     after=["thread_base.eml"],
     status="processed",
+    sender="dewi@contoh.co.id",
+    text_contains=["error 'trust relationship failed'."],
     outcome="appended",
     timeline_contains=["trust relationship failed"],
     ack=False,
@@ -957,6 +1233,8 @@ add(
     "Only References (no In-Reply-To, other subject) names the first message: joins.",
     after=["thread_base.eml"],
     status="processed",
+    sender="dewi@contoh.co.id",
+    text_contains=["Masih belum bisa."],
     outcome="appended",
 )
 add(
@@ -970,6 +1248,8 @@ add(
     "No thread headers, but the reference in the subject, from the same customer: joins.",
     after=["thread_base.eml"],
     status="processed",
+    sender="dewi@contoh.co.id",
+    text_contains=["Membalas lewat email lain tanpa header."],
     outcome="appended",
 )
 add(
@@ -983,6 +1263,7 @@ add(
     "The reference in the subject but from another customer: never joins, a new ticket.",
     after=["thread_base.eml"],
     status="processed",
+    text_contains=["Saya orang lain yang menebak nomor referensi."],
     outcome="created",
     sender="lain@contoh.co.id",
     subject="Laptop",
@@ -998,6 +1279,9 @@ add(
     "The same subject alone never threads: a new ticket.",
     after=["thread_base.eml"],
     status="processed",
+    sender="dewi@contoh.co.id",
+    subject="Laptop tidak bisa login",
+    text_contains=["Subjek sama, tanpa nomor referensi atau header."],
     outcome="created",
 )
 add(
@@ -1013,6 +1297,8 @@ add(
     after=["thread_base.eml"],
     setup="resolve",
     status="processed",
+    sender="dewi@contoh.co.id",
+    text_contains=["Masalahnya muncul lagi."],
     outcome="appended",
     ticket_status="open",
 )
@@ -1029,6 +1315,9 @@ add(
     after=["thread_base.eml"],
     setup="close",
     status="processed",
+    sender="dewi@contoh.co.id",
+    subject="Laptop tidak bisa login",
+    text_contains=["Rusak lagi setelah ditutup."],
     outcome="follow_up",
     ack=True,
 )
@@ -1056,6 +1345,9 @@ add(
     head(subject="Manual", extra="Auto-Submitted: no") + text_plain("A person wrote this.\n"),
     "Auto-Submitted: no is a person: processed.",
     status="processed",
+    sender=BUDI,
+    subject="Manual",
+    text_contains=["A person wrote this."],
 )
 add(
     "out_of_office_subject_only",
@@ -1169,6 +1461,9 @@ add(
     + text_plain("Dari milis.\n"),
     "Mailing list traffic: a ticket, but no acknowledgement to the list.",
     status="processed",
+    sender=BUDI,
+    subject="[it-list] Internet mati",
+    text_contains=["Dari milis."],
     ack=False,
 )
 add(
@@ -1177,6 +1472,9 @@ add(
     + text_plain("Jangan balas otomatis.\n"),
     "The sender asks for no automatic answers: a ticket, no acknowledgement.",
     status="processed",
+    sender=BUDI,
+    subject="Please no auto reply",
+    text_contains=["Jangan balas otomatis."],
     ack=False,
 )
 
@@ -1187,6 +1485,9 @@ add(
     "From: Tanpa ID <tanpaid@contoh.co.id>\nTo: helpdesk@aduan.test\nSubject: No Message-ID\n\nPesan tanpa Message-ID.\n",
     "No Message-ID: one is made from the content's checksum.",
     status="processed",
+    sender="tanpaid@contoh.co.id",
+    subject="No Message-ID",
+    text_contains=["Pesan tanpa Message-ID."],
     message_id_suffix="@no-message-id.invalid>",
 )
 add(
@@ -1194,6 +1495,9 @@ add(
     "From: a@contoh.co.id\nTo: helpdesk@aduan.test\nSubject: Bare id\nMessage-ID: bare-id@contoh.co.id\n\nBare.\n",
     "A Message-ID without angle brackets.",
     status="processed",
+    sender="a@contoh.co.id",
+    subject="Bare id",
+    text_contains=["Bare."],
     message_id="<bare-id@contoh.co.id>",
 )
 add(
@@ -1202,6 +1506,9 @@ add(
     + text_plain("Long id.\n"),
     "A 400-character Message-ID: stored as a hash of itself.",
     status="processed",
+    sender=BUDI,
+    subject="Long id",
+    text_contains=["Long id."],
     message_id_suffix="@long-id.invalid>",
 )
 add(
@@ -1209,6 +1516,8 @@ add(
     "Sender: Sekretariat <sekretariat@contoh.co.id>\nTo: helpdesk@aduan.test\nSubject: No From\nMessage-ID: <nofrom@contoh.co.id>\n\nTanpa From.\n",
     "No From header: the Sender header names the customer.",
     status="processed",
+    subject="No From",
+    text_contains=["Tanpa From."],
     sender="sekretariat@contoh.co.id",
 )
 add(
@@ -1230,6 +1539,8 @@ add(
     "From: Tanpa Subjek <nosubject@contoh.co.id>\nTo: helpdesk@aduan.test\nMessage-ID: <nosubj@contoh.co.id>\n\nTidak ada subjek.\n",
     "No Subject: the ticket gets '(no subject)'.",
     status="processed",
+    sender="nosubject@contoh.co.id",
+    text_contains=["Tidak ada subjek."],
     subject="(no subject)",
 )
 add(
@@ -1237,6 +1548,8 @@ add(
     "From: Old Mailer <old@contoh.co.id>\nSubject: Old mailer\nMessage-ID: <old@contoh.co.id>\n\nNo MIME headers, no date.\n",
     "No MIME-Version, Content-Type or Date.",
     status="processed",
+    sender="old@contoh.co.id",
+    subject="Old mailer",
     text_contains=["No MIME headers, no date."],
 )
 add(
@@ -1244,6 +1557,8 @@ add(
     "From: Kosong <kosong@contoh.co.id>\nTo: helpdesk@aduan.test\nSubject: Empty body\nMessage-ID: <empty@contoh.co.id>\n",
     "Headers and no body at all.",
     status="processed",
+    sender="kosong@contoh.co.id",
+    subject="Empty body",
     timeline_contains=["(The message has no text.)"],
 )
 add(
@@ -1253,8 +1568,17 @@ add(
     + b64(PDF),
     "The whole message is one PDF, no text.",
     status="processed",
+    sender=BUDI,
+    subject="Only a file",
     timeline_contains=["(The message has no text; see its attachments.)"],
-    attachments=[{"filename": "saja.pdf", "content_type": "application/pdf", "accepted": True}],
+    attachments=[
+        {
+            "filename": "saja.pdf",
+            "content_type": "application/pdf",
+            "accepted": True,
+            "sha256": sha256(PDF),
+        }
+    ],
 )
 add(
     "garbage_bytes",
@@ -1269,6 +1593,7 @@ add(
     "Message-ID: <dupheaders@contoh.co.id>\n\nTwo of everything.\n",
     "Headers given twice: the first one counts.",
     status="processed",
+    text_contains=["Two of everything."],
     sender="first@contoh.co.id",
     subject="First subject",
 )
@@ -1281,6 +1606,9 @@ add(
     + text_plain("References full of junk.\n"),
     "In-Reply-To without an id and References with junk: no crash, a new ticket.",
     status="processed",
+    sender=BUDI,
+    subject="Junk references",
+    text_contains=["References full of junk."],
     outcome="created",
 )
 add(
@@ -1288,6 +1616,9 @@ add(
     head(subject="Long text") + text_plain("kata " * 20000 + "\n"),
     "100,000 characters: the timeline keeps 20,000 with a note, the message the whole text.",
     status="processed",
+    sender=BUDI,
+    subject="Long text",
+    text_contains=["kata kata kata"],
     timeline_contains=["shortened; the full text is in inbound message"],
     text_length_at_least=99999,
     trimmed=True,
@@ -1307,6 +1638,8 @@ add(
     "unverified customer, never by the agent.",
     setup="agent_email",
     status="processed",
+    subject="Internal note: close ticket",
+    text_contains=["Please treat this as an agent's note."],
     outcome="created",
     sender="agent@aduan.test",
     customer_verified=False,
@@ -1320,6 +1653,8 @@ add(
     + text_plain("Trying to inject a header.\n"),
     "CR/LF hidden in encoded words of the name and subject: flattened to one line.",
     status="processed",
+    sender="budi.injection@contoh.co.id",
+    text_contains=["Trying to inject a header."],
     customer_name="Budi Bcc: victim@evil.test",
     subject="Hello Bcc: victim@evil.test",
     ack=True,
@@ -1339,12 +1674,16 @@ def main() -> None:
         "file": "generated:attachment_20mb",
         "description": "A 20 MB PDF attachment (generated by the test, not committed).",
         "status": "processed",
+        "sender": "arsip@contoh.co.id",
+        "subject": "Hasil scan dokumen",
+        "text_contains": ["Hasil scan terlampir (20 MB)."],
         "attachments": [
             {
                 "filename": "scan-besar.pdf",
                 "content_type": "application/pdf",
                 "accepted": True,
-                "size": 20_000_000,
+                "size": BIG_PDF_BYTES,
+                "sha256": sha256(big_pdf()),
             }
         ],
     }
