@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ninja import NinjaAPI
+from ninja.operation import Operation
 
 from aduan.accounts.api import router as accounts_router
 from aduan.api import errors
@@ -17,7 +18,20 @@ from aduan.organisation.api import router as organisation_router
 from aduan.sla.api import router as sla_router
 from aduan.tickets.api import router as tickets_router
 
-api = NinjaAPI(
+
+class AduanApi(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        """``<app's API module>_<function>``, e.g. ``aduan_care_api_follow_up``: an API
+        split into a package (``aduan/care/api/``) keeps the ids clients were generated
+        with."""
+        parts = operation.view_func.__module__.split(".")
+        if "api" not in parts:
+            return super().get_openapi_operation_id(operation)
+        module = ".".join(parts[: len(parts) - parts[::-1].index("api")])
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = AduanApi(
     title="Aduan API",
     version="1",
     description=(
