@@ -339,6 +339,28 @@ ADUAN_MAIL_CAP_MINUTES = env_int("ADUAN_MAIL_CAP_MINUTES", 10)
 # A sender with more messages than this in the window is held (stored, not processed).
 ADUAN_MAIL_FLOOD_LIMIT = env_int("ADUAN_MAIL_FLOOD_LIMIT", 30)
 ADUAN_MAIL_FLOOD_MINUTES = env_int("ADUAN_MAIL_FLOOD_MINUTES", 10)
+# Mail carrying any of these headers opens a ticket but gets no acknowledgement: the headers
+# other tools (issue trackers, CI, monitoring) put on their notifications, which often lack
+# RFC 3834's Auto-Submitted. Comma-separated names, case-insensitive; "X-GitLab-*" is a prefix.
+ADUAN_MAIL_NO_REPLY_HEADERS = env_list(
+    "ADUAN_MAIL_NO_REPLY_HEADERS",
+    [
+        "X-JIRA-FingerPrint",
+        "X-GitHub-*",
+        "X-GitLab-*",
+        "X-Gitea-*",
+        "X-Redmine-*",
+        "X-Bugzilla-*",
+        "X-Trac-*",
+        "X-Phabricator-*",
+        "X-Gerrit-*",
+        "X-Launchpad-*",
+        "X-Jenkins-*",
+        "X-Zabbix-*",
+        "X-RT-Loop-Prevention",
+        "RT-Ticket",
+    ],
+)
 # A customer's message on a closed ticket reopens it (true) or opens a linked follow-up.
 ADUAN_REOPEN_CLOSED_ON_REPLY = env_bool("ADUAN_REOPEN_CLOSED_ON_REPLY", False)
 # Sending attempts (mail and webhooks) before a message is marked failed.

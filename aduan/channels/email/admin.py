@@ -55,6 +55,7 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
     exclude = ["raw", "html"]
     readonly_fields = [
         "message_id",
+        "fingerprint",
         "source",
         "mailbox",
         "envelope_from",
@@ -67,6 +68,7 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
         "error",
         "attempts",
         "duplicates",
+        "accept_auto_generated",
         "processed_at",
         "from_address",
         "from_name",
@@ -189,6 +191,14 @@ class MailTemplateAdmin(admin.ModelAdmin[MailTemplate]):
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin[Mailbox]):
-    list_display = ["name", "host", "username", "folder", "is_active", "last_polled_at"]
-    list_filter = ["is_active", "security"]
+    list_display = [
+        "name",
+        "host",
+        "username",
+        "folder",
+        "accept_auto_generated",
+        "is_active",
+        "last_polled_at",
+    ]
+    list_filter = ["is_active", "security", "accept_auto_generated"]
     readonly_fields = ["last_polled_at", "last_error"]

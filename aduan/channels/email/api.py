@@ -179,6 +179,7 @@ class MailboxOut(Schema):
     move_to: str
     address: str
     use_idle: bool
+    accept_auto_generated: bool
     is_active: bool
     last_polled_at: datetime.datetime | None
     last_error: str
@@ -201,6 +202,11 @@ class MailboxIn(Schema):
     move_to: Line = ""
     address: Line = Field("", description="Answers to mail from this mailbox come from it.")
     use_idle: bool = True
+    accept_auto_generated: bool = Field(
+        False,
+        description="Let in mail marked 'Auto-Submitted: auto-generated' (monitoring) as "
+        "tickets, never acknowledged.",
+    )
     is_active: bool = True
 
 
@@ -216,6 +222,7 @@ class MailboxPatch(Schema):
     move_to: Line | None = None
     address: Line | None = None
     use_idle: bool | None = None
+    accept_auto_generated: bool | None = None
     is_active: bool | None = None
 
 

@@ -2,8 +2,9 @@
 
 A message leaves the mailbox, or is marked, only after ``inbound.store`` committed it: a crash
 at any point leaves it either stored or still in the mailbox, and fetching it again after a
-crash stores nothing twice (the Message-ID is unique). Messages are fetched with
-``BODY.PEEK[]``, so polling never even sets ``\\Seen`` on mail it has not stored.
+crash stores nothing twice (the content fingerprint is unique, see fingerprint.py). Messages
+are fetched with ``BODY.PEEK[]``, so polling never even sets ``\\Seen`` on mail it has not
+stored.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class MailboxConfig:
     move_to: str = ""
     use_idle: bool = True
     address: str = ""
+    accept_auto_generated: bool = False
     pk: int | None = None
 
     @classmethod
@@ -61,6 +63,7 @@ class MailboxConfig:
             move_to=row.move_to,
             use_idle=row.use_idle,
             address=row.address,
+            accept_auto_generated=row.accept_auto_generated,
             pk=row.pk,
         )
 
@@ -88,6 +91,7 @@ class MailboxConfig:
             after_store=query.get("after", AfterStore.DELETE),
             move_to=query.get("move_to", ""),
             address=query.get("address", ""),
+            accept_auto_generated=query.get("accept_auto_generated", "") in ("1", "true", "yes"),
         )
 
 
@@ -219,16 +223,23 @@ def _store_batch(
     try:
         # One commit for the batch; processing each message comes after it.
         stored = inbound.store_many(
-            [fetched[uid][1] for uid in present], source=Source.IMAP, mailbox=config.name
+            [fetched[uid][1] for uid in present],
+            source=Source.IMAP,
+            mailbox=config.name,
+            accept_auto_generated=config.accept_auto_generated,
         )
         pairs = list(zip(present, stored, strict=True))
     except Exception:
         logger.warning("Storing a batch of mailbox %s failed; one by one", config.name)
         for uid in present:
             try:
-                pairs.append(
-                    (uid, inbound.store(fetched[uid][1], source=Source.IMAP, mailbox=config.name))
+                one = inbound.store(
+                    fetched[uid][1],
+                    source=Source.IMAP,
+                    mailbox=config.name,
+                    accept_auto_generated=config.accept_auto_generated,
                 )
+                pairs.append((uid, one))
             except Exception:
                 # Not stored: it stays in the mailbox for the next poll.
                 logger.exception("Could not store message %s of mailbox %s", uid, config.name)

@@ -11,8 +11,6 @@ in between, ``process_pending`` finds it.
 from __future__ import annotations
 
 import datetime
-import email.parser
-import email.policy
 import hashlib
 import logging
 import re
@@ -28,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from aduan.channels import delivery
 from aduan.channels.cache import cached
-from aduan.channels.email import loops, outbound
+from aduan.channels.email import fingerprint, loops, outbound
 from aduan.channels.email.models import (
     InboundAttachment,
     InboundMessage,
@@ -38,7 +36,7 @@ from aduan.channels.email.models import (
     OutboundMessage,
     Source,
 )
-from aduan.channels.email.parsing import ParsedMail, normalise_address, normalise_msgid, parse
+from aduan.channels.email.parsing import ParsedMail, normalise_address, parse
 from aduan.channels.email.text import single_line, visible_part
 from aduan.core.errors import ApplicationError, ValidationFailed
 from aduan.customers.models import Customer
@@ -82,8 +80,7 @@ class Stored:
 
 
 def _header_message_id(raw: bytes) -> str:
-    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
-    return normalise_msgid(str(headers.get("Message-ID", "") or ""))
+    return fingerprint.header_message_id(raw)
 
 
 def store(
@@ -93,58 +90,70 @@ def store(
     mailbox: str = "",
     envelope_from: str = "",
     envelope_to: str = "",
+    accept_auto_generated: bool = False,
 ) -> Stored:
-    """Commit the raw message, once per Message-ID (or per content, without one).
+    """Commit the raw message, once per content (its fingerprint: the Message-ID and the
+    message without transport headers, fingerprint.py). The same message delivered again is
+    counted in ``duplicates``; a different message with a Message-ID seen before is stored
+    as a message of its own.
 
     Must run outside any transaction: when it returns, the message is on disk in the
     database and the mail server or mailbox may forget it."""
     if len(raw) > settings.ADUAN_MAIL_MAX_BYTES:
         raise TooBig(len(raw))
-    checksum = hashlib.sha256(raw).hexdigest()
-    message_id = _header_message_id(raw) or f"<{checksum}@no-message-id.invalid>"
+    message_id, content = fingerprint.identify(raw)
     try:
         with transaction.atomic():
             message = InboundMessage.objects.create(
                 message_id=message_id,
+                fingerprint=content,
                 source=source,
                 mailbox=mailbox[:100],
                 envelope_from=envelope_from[:254],
                 envelope_to=envelope_to[:254],
                 raw=raw,
                 size=len(raw),
-                sha256=checksum,
+                sha256=hashlib.sha256(raw).hexdigest(),
+                accept_auto_generated=accept_auto_generated,
                 # The first processing attempt, claimed with the store (see _claim).
                 attempts=1,
             )
     except IntegrityError:
-        existing = InboundMessage.objects.defer("raw").get(message_id=message_id)
+        # Stored before (or by a delivery committing right now): the unique fingerprint
+        # found it. If the row cannot be read this raises, and nothing claims it stored.
+        existing = InboundMessage.objects.defer("raw").get(fingerprint=content)
         InboundMessage.objects.filter(pk=existing.pk).update(duplicates=F("duplicates") + 1)
         return Stored(existing, created=False)
     return Stored(message, created=True)
 
 
-def store_many(raws: list[bytes], *, source: str, mailbox: str = "") -> list[Stored]:
+def store_many(
+    raws: list[bytes], *, source: str, mailbox: str = "", accept_auto_generated: bool = False
+) -> list[Stored]:
     """``store`` for a batch fetched from a mailbox, in one transaction: one commit instead
     of one per message. When it returns every message is stored; if it raises, none is."""
     with transaction.atomic():
-        return [store(raw, source=source, mailbox=mailbox) for raw in raws]
+        return [
+            store(raw, source=source, mailbox=mailbox, accept_auto_generated=accept_auto_generated)
+            for raw in raws
+        ]
 
 
 def refuse_oversized(headers: bytes, size: int, *, source: str, mailbox: str = "") -> Stored:
     """A message too big to take (IMAP; the pipe refuses it to the mail server instead):
     keep its headers with the reason and tell the sender, unless it is automatic mail."""
-    checksum = hashlib.sha256(headers).hexdigest()
-    message_id = _header_message_id(headers) or f"<{checksum}@no-message-id.invalid>"
+    message_id, content = fingerprint.identify(headers, note=f"too big: {size}")
     parsed = parse(headers)
     with transaction.atomic():
         message, created = InboundMessage.objects.get_or_create(
-            message_id=message_id,
+            fingerprint=content,
             defaults={
+                "message_id": message_id,
                 "source": source,
                 "mailbox": mailbox[:100],
                 "raw": headers,
                 "size": size,
-                "sha256": checksum,
+                "sha256": hashlib.sha256(headers).hexdigest(),
                 "status": InboundStatus.REFUSED,
                 "reason": "too_big",
                 "error": str(TooBig(size)),
@@ -154,7 +163,7 @@ def refuse_oversized(headers: bytes, size: int, *, source: str, mailbox: str = "
                 "processed_at": timezone.now(),
             },
         )
-        if created and parsed.from_address and not loops.noise_reason(parsed):
+        if created and parsed.from_address and not loops.noise_reason(parsed, raw=headers):
             recipient = outbound.Recipient(parsed.from_address, parsed.from_name)
             outbound.queue(
                 kind=OutboundKind.REFUSAL,
@@ -248,17 +257,34 @@ def _reference_pattern() -> re.Pattern[str]:
     return re.compile(rf"\b{prefix}-\d{{4}}-\d{{6,}}\b", re.IGNORECASE)
 
 
+def _tickets_by_message_id(ids: list[str], customer: Customer) -> dict[str, int]:
+    """The ticket of the message received with each of these Message-IDs. Different messages
+    may share one: then the latest of this customer's wins, else the latest of any."""
+    rows = (
+        InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False)
+        .order_by("-id")
+        .values_list("message_id", "ticket_id", "customer_id")[:500]
+    )
+    known: dict[str, int] = {}
+    own: set[str] = set()
+    for message_id, ticket_id, customer_id in rows:
+        if message_id in own:
+            continue
+        if customer_id == customer.pk:
+            known[message_id] = ticket_id
+            own.add(message_id)
+        else:
+            known.setdefault(message_id, ticket_id)
+    return known
+
+
 def find_ticket(parsed: ParsedMail, customer: Customer) -> tuple[Ticket | None, str]:
     """The ticket this message continues, and how it was found: ``headers`` (In-Reply-To or
     References name a mail Aduan sent or received about it) or ``subject`` (the reference,
     and only on a ticket of the same customer: never by subject across customers)."""
     ids = parsed.thread_ids[:50]
     if ids:
-        known: dict[str, int] = dict(
-            InboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
-                "message_id", "ticket_id"
-            )
-        )
+        known = _tickets_by_message_id(ids, customer)
         known.update(
             OutboundMessage.objects.filter(message_id__in=ids, ticket__isnull=False).values_list(
                 "message_id", "ticket_id"
@@ -349,11 +375,17 @@ def _fill(message: InboundMessage, parsed: ParsedMail) -> None:
 
 
 def _handle(message: InboundMessage, *, force: bool) -> None:
-    parsed = parse(bytes(message.raw))
+    raw = bytes(message.raw)
+    parsed = parse(raw)
     _fill(message, parsed)
     message.error = ""
     if not force:
-        reason = loops.noise_reason(parsed, envelope_from=message.envelope_from)
+        reason = loops.noise_reason(
+            parsed,
+            envelope_from=message.envelope_from,
+            raw=raw,
+            accept_auto_generated=message.accept_auto_generated,
+        )
         if reason:
             message.status, message.reason = InboundStatus.IGNORED, reason
             if reason == "bounce":
@@ -553,12 +585,23 @@ class Ingested:
 
 
 def ingest(
-    raw: bytes, *, source: str, mailbox: str = "", envelope_from: str = "", envelope_to: str = ""
+    raw: bytes,
+    *,
+    source: str,
+    mailbox: str = "",
+    envelope_from: str = "",
+    envelope_to: str = "",
+    accept_auto_generated: bool = False,
 ) -> Ingested:
     """Store, then process: the whole path of one message. Raises only while storing (the
     caller must then keep the message: the MTA retries, IMAP leaves it in the mailbox)."""
     stored = store(
-        raw, source=source, mailbox=mailbox, envelope_from=envelope_from, envelope_to=envelope_to
+        raw,
+        source=source,
+        mailbox=mailbox,
+        envelope_from=envelope_from,
+        envelope_to=envelope_to,
+        accept_auto_generated=accept_auto_generated,
     )
     return process_stored(stored)
 

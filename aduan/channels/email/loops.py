@@ -10,7 +10,10 @@ quiet; for the others the cap below stops the ping-pong.
 from __future__ import annotations
 
 import datetime
+import email
+import email.policy
 import re
+from email.message import Message
 
 from django.conf import settings
 from django.utils import timezone
@@ -26,6 +29,7 @@ REASONS: dict[str, Promise] = {
     "auto_submitted": _("Sent by a machine (Auto-Submitted header)."),
     "precedence": _("Bulk or list mail (Precedence header)."),
     "bounce": _("A delivery failure report (bounce)."),
+    "delay": _("A delivery delay notice: the mail is still being tried."),
     "receipt": _("A read or delivery receipt."),
     "auto_reply": _("An automatic reply or out-of-office notice."),
     "loop": _("Mail from Aduan itself (a loop)."),
@@ -43,6 +47,14 @@ _AUTO_SUBJECT = re.compile(
     r"|mail delivery failed|returned mail|failure notice)\b",
     re.IGNORECASE,
 )
+# What mail servers call a delay warning (no RFC 3464 report to read the Action from).
+_DELAY_SUBJECT = re.compile(
+    r"^\s*(?:delayed mail|warning: message \S+ delayed|warning: could not send message"
+    r"|delivery (?:status notification \(delay\)|delayed|delay notification)"
+    r"|message delayed|mail delivery delayed)",
+    re.IGNORECASE,
+)
+_ACTION = re.compile(r"(?im)^action:[ \t]*([a-z]+)")
 _DAEMONS = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|noreply-dmarc)@", re.IGNORECASE)
 # Every mail Aduan sends carries this X-Loop value.
 LOOP_MARK = "aduan-helpdesk"
@@ -61,17 +73,73 @@ def own_addresses() -> set[str]:
     return addresses - {""}
 
 
-def noise_reason(parsed: ParsedMail, *, envelope_from: str = "") -> str:
-    """Why this message must not open a ticket or be answered, or ``""``."""
-    auto = parsed.header("auto-submitted").split(";")[0].strip().lower()
-    if auto and auto != "no":
-        return "auto_submitted"
+def delivery_actions(raw: bytes) -> set[str]:
+    """The ``Action`` of every recipient in the delivery status parts of a report (RFC 3464:
+    failed, delayed, delivered, relayed, expanded), lower-case."""
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
+    actions: set[str] = set()
+    for part in message.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        payload = part.get_payload()
+        try:
+            if isinstance(payload, list):
+                text = "\n".join(b.as_string() for b in payload if isinstance(b, Message))
+            else:
+                data = part.get_payload(decode=True)
+                text = data.decode("latin-1") if isinstance(data, bytes) else str(payload)
+        except (ValueError, LookupError, UnicodeError, TypeError):
+            continue
+        actions.update(action.lower() for action in _ACTION.findall(text))
+    return actions
+
+
+def _report_reason(parsed: ParsedMail, raw: bytes) -> str:
+    """A ``multipart/report``: a read receipt, a bounce (some recipient failed, or the report
+    says nothing readable), a delay notice, or a delivery receipt (all delivered/relayed)."""
+    if "disposition-notification" in parsed.report_type:
+        return "receipt"
+    actions = delivery_actions(raw) if raw else set()
+    if "failed" in actions or not actions:
+        return "bounce"
+    return "delay" if "delayed" in actions else "receipt"
+
+
+def _bounce_reason(parsed: ParsedMail, raw: bytes) -> str:
+    """Mail that is certainly about delivery, whatever else it says (a bounce may carry
+    ``Auto-Submitted`` too): ``bounce``, ``delay``, ``receipt`` or ``""``."""
     if parsed.content_type == "multipart/report":
-        return "receipt" if "disposition-notification" in parsed.report_type else "bounce"
-    if parsed.header("x-failed-recipients") or parsed.return_path == "<>":
+        return _report_reason(parsed, raw)
+    if parsed.header("x-failed-recipients"):
         return "bounce"
-    if envelope_from in ("<>", "MAILER-DAEMON") or _DAEMONS.match(parsed.from_address):
-        return "bounce"
+    if _DAEMONS.match(parsed.from_address):
+        return "delay" if _DELAY_SUBJECT.match(parsed.subject) else "bounce"
+    return ""
+
+
+def _accepted_auto_generated(auto: str, accept_auto_generated: bool) -> bool:
+    return accept_auto_generated and auto == "auto-generated"
+
+
+def noise_reason(
+    parsed: ParsedMail,
+    *,
+    envelope_from: str = "",
+    raw: bytes = b"",
+    accept_auto_generated: bool = False,
+) -> str:
+    """Why this message must not open a ticket or be answered, or ``""``. ``raw`` lets a
+    delivery status report be read (a delay is not a bounce); ``accept_auto_generated``
+    (the mailbox's option) lets ``Auto-Submitted: auto-generated`` mail through, never
+    auto-replied mail."""
+    reason = _bounce_reason(parsed, raw)
+    if reason:
+        return reason
+    auto = parsed.header("auto-submitted").split(";")[0].strip().lower()
+    if auto and auto != "no" and not _accepted_auto_generated(auto, accept_auto_generated):
+        return "auto_submitted"
+    if parsed.return_path == "<>" or envelope_from in ("<>", "MAILER-DAEMON"):
+        return "delay" if _DELAY_SUBJECT.match(parsed.subject) else "bounce"
     precedence = parsed.header("precedence").strip().lower()
     if precedence in ("bulk", "junk", "list", "auto_reply", "auto-reply"):
         return "precedence"
@@ -91,11 +159,27 @@ def noise_reason(parsed: ParsedMail, *, envelope_from: str = "") -> str:
     return ""
 
 
+def _tool_header(parsed: ParsedMail) -> str:
+    """The first header of ADUAN_MAIL_NO_REPLY_HEADERS the message carries, or ``""``."""
+    patterns: list[str] = [name.strip().lower() for name in settings.ADUAN_MAIL_NO_REPLY_HEADERS]
+    for name in parsed.raw_headers:
+        for pattern in patterns:
+            if name == pattern or (pattern.endswith("*") and name.startswith(pattern[:-1])):
+                return name
+    return ""
+
+
 def no_auto_reply(parsed: ParsedMail) -> bool:
-    """A real message that still must not get an acknowledgement: the sender asked for none
-    (X-Auto-Response-Suppress) or it came through a mailing list."""
+    """A message that opens a ticket but must not get an acknowledgement: the sender asked
+    for none (X-Auto-Response-Suppress), it came through a mailing list, another tool sent
+    it (ADUAN_MAIL_NO_REPLY_HEADERS), or it is automatic mail its mailbox lets in."""
     suppress = parsed.header("x-auto-response-suppress").lower()
     if suppress and any(word in suppress for word in ("all", "autoreply", "oof")):
+        return True
+    auto = parsed.header("auto-submitted").split(";")[0].strip().lower()
+    if auto and auto != "no":
+        return True
+    if _tool_header(parsed):
         return True
     return bool(parsed.header("list-id") or parsed.header("list-unsubscribe"))
 

@@ -40,10 +40,14 @@ RETRYABLE = (
 class InboundMessage(models.Model):
     """One message as it arrived, bytes and all, and what became of it."""
 
-    # The Message-ID header ("<...>"), or one made from the content's SHA-256 when the
-    # message has none: the same message, delivered twice or fetched again after a crash,
-    # is stored once.
-    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    # The Message-ID header ("<...>"), or one made from the fingerprint when the message has
+    # none. Not unique: different messages may carry the same one (tool notifications,
+    # broken clients, forwarding).
+    message_id = models.CharField(_("Message-ID"), max_length=255)
+    # SHA-256 of the Message-ID and the content without transport headers (fingerprint.py),
+    # unique: the same message, delivered twice or fetched again after a crash, is stored
+    # once, and two deliveries at the same moment cannot both store it.
+    fingerprint = models.CharField(_("content fingerprint"), max_length=64)
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     mailbox = models.CharField(_("mailbox"), max_length=100, blank=True)
     envelope_from = models.CharField(_("envelope sender"), max_length=254, blank=True)
@@ -62,6 +66,10 @@ class InboundMessage(models.Model):
     attempts = models.PositiveIntegerField(_("processing attempts"), default=0)
     duplicates = models.PositiveIntegerField(_("deliveries after the first"), default=0)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    # Its mailbox (or the pipe's --accept-auto-generated) lets in mail marked
+    # "Auto-Submitted: auto-generated" as tickets, never answered: kept with the message, so
+    # a later run (the sweep, an administrator's retry) decides the same way.
+    accept_auto_generated = models.BooleanField(_("auto-generated mail accepted"), default=False)
 
     # Filled in by parsing, for lists and threading; the raw message stays the record.
     from_address = models.CharField(_("from"), max_length=254, blank=True)
@@ -106,6 +114,11 @@ class InboundMessage(models.Model):
             # Flood control counts one sender's recent messages.
             models.Index(fields=["from_address", "received_at"], name="mail_inbound_sender_idx"),
             models.Index(fields=["ticket", "id"], name="mail_inbound_ticket_idx"),
+            # Threading looks messages up by the Message-IDs a reply names.
+            models.Index(fields=["message_id"], name="mail_inbound_msgid_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["fingerprint"], name="mail_inbound_fingerprint_unique")
         ]
 
     def __str__(self) -> str:
@@ -300,6 +313,15 @@ class Mailbox(models.Model):
         _("address"), blank=True, help_text=_("Answers to its mail come from this address.")
     )
     use_idle = models.BooleanField(_("use IMAP IDLE when offered"), default=True)
+    accept_auto_generated = models.BooleanField(
+        _("accept auto-generated mail"),
+        default=False,
+        help_text=_(
+            "Mail marked 'Auto-Submitted: auto-generated' (monitoring, alerts) opens tickets "
+            "instead of being ignored. Such mail is never acknowledged; auto-replies are "
+            "still ignored."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)

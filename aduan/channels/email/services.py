@@ -182,6 +182,7 @@ class MailboxInput:
     move_to: object = _UNSET
     address: object = _UNSET
     use_idle: object = _UNSET
+    accept_auto_generated: object = _UNSET
     is_active: object = _UNSET
 
 
@@ -196,6 +197,7 @@ MAILBOX_AUDITED = [
     "move_to",
     "address",
     "use_idle",
+    "accept_auto_generated",
     "is_active",
 ]
 
@@ -266,7 +268,7 @@ def save_mailbox(*, actor: User, data: MailboxInput, mailbox_id: int | None = No
         from aduan.customers.services import clean_email
 
         mailbox.address = clean_email(errors, str(given["address"] or ""), field="address")
-    for field in ("use_idle", "is_active"):
+    for field in ("use_idle", "accept_auto_generated", "is_active"):
         if field in given:
             setattr(mailbox, field, bool(given[field]))
     if mailbox.after_store == AfterStore.MOVE and not mailbox.move_to:

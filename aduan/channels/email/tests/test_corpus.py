@@ -75,6 +75,23 @@ def setup_case(org: Any, case: dict[str, Any]) -> Ticket | None:
     return base
 
 
+def sent_mail(expected: dict[str, str] | None) -> OutboundMessage | None:
+    """A mail of ours, sent with the Message-ID a bounce or delay notice of the case names."""
+    if expected is None:
+        return None
+    return OutboundMessage.objects.create(
+        kind=OutboundKind.ACKNOWLEDGEMENT,
+        status="sent",
+        to_address="hilang@contoh.co.id",
+        from_address="aduan@localhost",
+        subject="Keluhan diterima",
+        body="Terima kasih.",
+        language="id",
+        message_id=expected["message_id"],
+        auto_submitted="auto-replied",
+    )
+
+
 def timeline_text(message: InboundMessage) -> str:
     event = message.event
     assert event is not None and message.ticket is not None
@@ -99,9 +116,21 @@ def test_corpus_message(org, case):
         raw = raw_of(case)
         if base is not None:
             raw = raw.replace(PLACEHOLDER, base.reference.encode())
-        result = inbound.ingest(raw, source="pipe")
+        sent = sent_mail(case.get("returns_sent"))
+        result = inbound.ingest(
+            raw, source="pipe", accept_auto_generated=case.get("accept_auto_generated", False)
+        )
     message = InboundMessage.objects.get(pk=result.message.pk)
+    if "duplicate_of" in case:
+        # The same message delivered again: counted on the first, not stored twice.
+        assert not result.created and message.duplicates == 1
+        raw = (CORPUS / case["duplicate_of"]).read_bytes()
+    else:
+        assert result.created, "a message of its own, whatever its Message-ID"
     assert bytes(message.raw) == raw, "the raw message is stored as it came"
+    if sent is not None:
+        sent.refresh_from_db()
+        assert sent.status == case["returns_sent"]["status"]
     assert message.status == case["status"], message.error
     if "reason" in case:
         assert message.reason == case["reason"]

@@ -43,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--recipient", default="", help="Envelope recipient (Postfix: ${recipient})."
         )
+        parser.add_argument(
+            "--accept-auto-generated",
+            action="store_true",
+            help="Open tickets (never acknowledged) for mail marked "
+            "'Auto-Submitted: auto-generated', such as monitoring alerts.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         stdin = sys.stdin.buffer
@@ -65,6 +71,7 @@ class Command(BaseCommand):
                 mailbox=options["mailbox"],
                 envelope_from=options["sender"],
                 envelope_to=options["recipient"],
+                accept_auto_generated=options["accept_auto_generated"],
             )
         except Exception as exc:
             # Not stored: the database is down, full or locked. The mail server keeps the
