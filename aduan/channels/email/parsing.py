@@ -306,6 +306,7 @@ def _address(value: str, defects: list[str]) -> tuple[str, str]:
         return f"aduanencodedword{len(words) - 1}x"
 
     masked = _ENCODED_WORD.sub(mask, _join_split_words(fix_surrogates(value)))
+    masked = re.sub(r"(?i)<\s*mailto:", "<", masked)
     pairs = [*email.utils.getaddresses([masked]), _bare_address(masked)]
     for name, written in pairs:
         if "aduanencodedword" in written:
