@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -31,6 +32,9 @@ BATCH_MESSAGES = 50
 BATCH_BYTES = 64 * 1024 * 1024
 _UID = re.compile(rb"UID (\d+)")
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
+_EXISTS = re.compile(rb"\* \d+ EXISTS")
+# How long one IDLE lasts before it is ended and started again (see ``wait_for_mail``).
+IDLE_RENEW_SECONDS = 30.0
 
 
 @dataclass
@@ -279,9 +283,59 @@ def poll_all() -> list[PollResult]:
     return [poll(config) for config in configured()]
 
 
+def _forget_announcements(box: BaseMailBox) -> None:
+    # imaplib keeps every untagged response no command asked for; from here on, an EXISTS
+    # among them means a message this connection has not polled yet.
+    box.client.untagged_responses.clear()
+
+
+def _announced(box: BaseMailBox) -> bool:
+    return "EXISTS" in box.client.untagged_responses
+
+
+def mail_announced(box: BaseMailBox) -> bool:
+    """Whether the server announced new mail since the announcements were last forgotten.
+
+    A message cannot appear in a search before the server announced it (``* n EXISTS``),
+    and it announces it at the end of whichever command comes next: a message that lands
+    while a poll runs is announced in the answer to one of the poll's own commands, after
+    the poll's search. The NOOP collects what arrived since the poll's last command."""
+    box.client.noop()
+    return _announced(box)
+
+
+def idle_once(box: BaseMailBox, timeout: float) -> bool:
+    """One IDLE of at most ``timeout`` seconds; whether it brought news of new mail."""
+    _forget_announcements(box)
+    lines: list[bytes] = []
+    with box.idle as idle:
+        if not _announced(box):
+            lines = idle.poll(timeout=timeout)
+    # Leaving IDLE also reports what arrived before it began and IDLE kept quiet about
+    # (Dovecot does so).
+    return _announced(box) or any(_EXISTS.match(line) for line in lines)
+
+
+def wait_for_mail(box: BaseMailBox, stop: threading.Event, wait: float) -> None:
+    """After a poll: return as soon as new mail is announced, or when the regular poll is
+    due after ``wait`` seconds, or on ``stop``.
+
+    Mail that arrives between the last command and the start of IDLE is not announced in
+    IDLE by every server, only when IDLE ends; so IDLE is renewed every
+    ``IDLE_RENEW_SECONDS``, which bounds how long such a message waits."""
+    if mail_announced(box):
+        return
+    deadline = time.monotonic() + max(wait, 1.0)
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0 or idle_once(box, min(left, IDLE_RENEW_SECONDS)):
+            return
+
+
 def watch(config: MailboxConfig, stop: threading.Event, interval: float | None = None) -> None:
     """Keep one mailbox drained until ``stop`` is set: poll, then wait in IDLE (when the
-    server offers it and the mailbox allows it) or sleep ``interval`` seconds."""
+    server offers it and the mailbox allows it) or sleep ``interval`` seconds. A message
+    that arrives while a poll runs is taken by the next poll at once."""
     wait = float(interval or settings.ADUAN_IMAP_POLL_SECONDS)
     while not stop.is_set():
         try:
@@ -289,14 +343,16 @@ def watch(config: MailboxConfig, stop: threading.Event, interval: float | None =
                 idle = config.use_idle and "IDLE" in box.client.capabilities
                 while not stop.is_set():
                     close_old_connections()
+                    _forget_announcements(box)
                     result = poll_box(box, config)
                     _record(config, "")
                     if result.stored:
                         logger.info("Mailbox %s: stored %d", config.name, result.stored)
+                    if stop.is_set():
+                        break
                     if idle:
-                        # Wakes on new mail; RFC 2177 wants IDLE renewed within 29 minutes.
-                        box.idle.wait(timeout=min(max(wait, 1.0), 25 * 60))
-                    else:
+                        wait_for_mail(box, stop, wait)
+                    elif not mail_announced(box):
                         stop.wait(wait)
         except Exception as exc:
             logger.exception("Mailbox %s: connection lost", config.name)

@@ -4,6 +4,8 @@ that cannot be stored stays in the mailbox."""
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
 import pytest
@@ -174,3 +176,67 @@ def test_imap_urls_in_the_settings_are_read_with_their_options():
     assert imap.MailboxConfig.from_url("imap+starttls://u:p@h").port == 143
     with pytest.raises(ValueError):
         imap.MailboxConfig.from_url("https://example.org")
+
+
+@pytest.mark.parametrize(
+    "arrives", ["while-the-poll-runs", "right-after-the-poll", "as-idle-starts"]
+)
+def test_mail_arriving_between_a_poll_and_idle_is_taken_at_once_not_at_the_next_poll(
+    org, dovecot, monkeypatch, arrives
+):
+    """A message that lands after a poll's search but before IDLE starts used to wait for
+    the next poll (600 s here): the server announced it in the answer to one of the poll's
+    own commands, or not at all until IDLE ended, so IDLE had nothing to say. The test
+    appends it at exactly those moments."""
+    # The test's own database connection is inside its transaction: keep it open.
+    monkeypatch.setattr(imap, "close_old_connections", lambda: None)
+    if arrives == "as-idle-starts":
+        # Dovecot reports such a message only when IDLE ends: the renewal bounds the wait.
+        monkeypatch.setattr(imap, "IDLE_RENEW_SECONDS", 2.0)
+    stop = threading.Event()
+    real_fetch, real_poll_box, real_idle_once = imap._fetch, imap.poll_box, imap.idle_once
+    arrived: list[float] = []
+    taken: list[float] = []
+
+    def arrive(moment: str) -> None:
+        if moment == arrives and not arrived:
+            dovecot.append(mail(2))
+            arrived.append(time.monotonic())
+
+    def fetch(box, uids, parts):
+        arrive("while-the-poll-runs")  # after the poll's search
+        return real_fetch(box, uids, parts)
+
+    def poll_box(box, box_config):
+        result = real_poll_box(box, box_config)
+        arrive("right-after-the-poll")
+        if not taken and InboundMessage.objects.count() >= 2:
+            taken.append(time.monotonic())
+            stop.set()
+        return result
+
+    def idle_once(box, timeout):
+        arrive("as-idle-starts")  # after the check that precedes IDLE
+        return real_idle_once(box, timeout)
+
+    monkeypatch.setattr(imap, "_fetch", fetch)
+    monkeypatch.setattr(imap, "poll_box", poll_box)
+    monkeypatch.setattr(imap, "idle_once", idle_once)
+    dovecot.append(mail(1))
+
+    def give_up() -> None:
+        # Bounded: stop, and wake IDLE with one more message, so that a regression fails
+        # in seconds instead of waiting for the 600 s poll.
+        stop.set()
+        dovecot.append(mail(99))
+
+    watchdog = threading.Timer(20, give_up)
+    watchdog.start()
+    try:
+        imap.watch(config(dovecot), stop, interval=600)
+    finally:
+        watchdog.cancel()
+        watchdog.join(timeout=30)
+    assert arrived and taken, "the second message was not taken within 20 s"
+    assert taken[0] - arrived[0] < 10
+    assert dovecot.count() == 0
