@@ -8,11 +8,13 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from aduan.channels.email import selectors, services
+from aduan.channels.email.downloads import inbound_attachment_response
 from aduan.channels.email.models import (
     RETRYABLE,
     InboundAttachment,
@@ -29,11 +31,26 @@ class InboundAttachmentInline(admin.TabularInline[InboundAttachment, InboundMess
     model = InboundAttachment
     extra = 0
     can_delete = False
-    fields = ("filename", "content_type", "size", "inline", "accepted", "reason", "attachment")
+    # Listed for every message, ignored and failed ones too; each file can be downloaded.
+    fields = (
+        "filename",
+        "content_type",
+        "size",
+        "inline",
+        "accepted",
+        "reason",
+        "attachment",
+        "download",
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj: InboundAttachment) -> str:
+        url = reverse("admin:mail_inboundmessage_attachment", args=[obj.message_id, obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("download"))
 
 
 @admin.register(InboundMessage)
@@ -108,8 +125,22 @@ class InboundMessageAdmin(admin.ModelAdmin[InboundMessage]):
                 self.admin_site.admin_view(self.raw_view),
                 name="mail_inboundmessage_raw",
             ),
+            path(
+                "<int:message_id>/attachments/<int:attachment_id>/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="mail_inboundmessage_attachment",
+            ),
             *super().get_urls(),
         ]
+
+    def attachment_view(
+        self, request: HttpRequest, message_id: int, attachment_id: int
+    ) -> HttpResponseBase:
+        try:
+            item = selectors.inbound_attachment(request.user, message_id, attachment_id)  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            return HttpResponse(exc.message, status=exc.status)
+        return inbound_attachment_response(item)
 
     def raw_view(self, request: HttpRequest, message_id: int) -> HttpResponse:
         try:

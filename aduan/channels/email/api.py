@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -15,8 +15,14 @@ from aduan.accounts.models import User
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Id
 from aduan.channels.email import selectors, services
+from aduan.channels.email.downloads import inbound_attachment_response
 from aduan.channels.email.loops import REASONS
-from aduan.channels.email.models import InboundMessage, Mailbox, OutboundMessage
+from aduan.channels.email.models import (
+    InboundAttachment,
+    InboundMessage,
+    Mailbox,
+    OutboundMessage,
+)
 from aduan.channels.email.text import safe_html
 
 router = Router(tags=["mail"])
@@ -66,6 +72,11 @@ class InboundAttachmentOut(Schema):
     accepted: bool
     reason: str
     attachment_id: int | None
+    url: str = Field(description="The file as it came (administrators), as a download.")
+
+    @staticmethod
+    def resolve_url(obj: InboundAttachment) -> str:
+        return f"/api/v1/mail/inbound/{obj.message_id}/attachments/{obj.pk}"
 
 
 class InboundDetail(InboundSummary):
@@ -255,6 +266,16 @@ def get_inbound_raw(request: HttpRequest, message_id: Id) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@router.get(
+    "/mail/inbound/{message_id}/attachments/{attachment_id}", response={200: None, **ERRORS}
+)
+def get_inbound_attachment(request: HttpRequest, message_id: Id, attachment_id: Id) -> FileResponse:
+    """One file of a message as it came, withheld ones and those of ignored or failed
+    messages included (administrators). Always a download, never shown in the browser."""
+    item = selectors.inbound_attachment(actor(request), message_id, attachment_id)
+    return inbound_attachment_response(item)
 
 
 @router.post("/mail/inbound/{message_id}/retry", response={200: InboundDetail, **ERRORS})

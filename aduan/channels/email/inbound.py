@@ -328,9 +328,12 @@ def _timeline_text(text: str, message: InboundMessage, has_files: bool) -> tuple
 def _keep_attachments(
     message: InboundMessage, parsed: ParsedMail, event: TicketEvent | None
 ) -> None:
-    """Every file is stored and listed on the message; the ones any upload would accept are
-    also put on the ticket. The others (a program, a page, a file too big) are withheld
-    from the timeline with the reason, never dropped."""
+    """Every file is stored and listed on the message, whatever became of the message
+    (a ticket, ignored, held or failed); with a ticket (``event``), the ones any upload
+    would accept are also put on it. The others (a program, a page, a file too big) are
+    withheld from the timeline with the reason, never dropped."""
+    # A message run again (ignored or failed before) lists its files once.
+    InboundAttachment.objects.filter(message=message).delete()
     for part in parsed.attachments:
         size = len(part.data)
         path, checksum = store_file(ContentFile(part.data))
@@ -390,6 +393,7 @@ def _handle(message: InboundMessage, *, force: bool) -> None:
             message.status, message.reason = InboundStatus.IGNORED, reason
             if reason == "bounce":
                 outbound.mark_bounced(parsed.returned_ids or parsed.thread_ids, parsed.text)
+            _keep_attachments(message, parsed, None)
             return
     address = sender_address(parsed, message.envelope_from)
     if not address:
@@ -404,6 +408,7 @@ def _handle(message: InboundMessage, *, force: bool) -> None:
     message.from_address = message.from_address or address[:254]
     if not force and loops.flooding(address):
         message.status, message.reason = InboundStatus.HELD, "flood"
+        _keep_attachments(message, parsed, None)
         return
     channel = _email_channel()
     if channel is None:
@@ -484,6 +489,18 @@ def _summary(inbound_id: int) -> dict[str, str]:
         "from_name": parsed.from_name[:200],
         "subject": parsed.subject[:255],
     }
+
+
+def _keep_attachments_of_failed(inbound_id: int) -> None:
+    """The files of a message whose processing failed (and was rolled back), listed for the
+    administrators who look at it. If they cannot be read either, the message still is."""
+    try:
+        message = InboundMessage.objects.get(pk=inbound_id, status=InboundStatus.FAILED)
+        parsed = parse(bytes(message.raw))
+        with transaction.atomic():
+            _keep_attachments(message, parsed, None)
+    except Exception:
+        logger.exception("The attachments of failed inbound message %s were not kept", inbound_id)
 
 
 def _claim(inbound_id: int) -> bool:
@@ -570,6 +587,7 @@ def process(
             )
         except Exception:
             raise exc from None
+        _keep_attachments_of_failed(inbound_id)
         return InboundMessage.objects.defer("raw").get(pk=inbound_id)
 
 

@@ -12,6 +12,7 @@ from aduan.accounts.models import Role, User
 from aduan.accounts.roles import FRONT_STAFF
 from aduan.channels.email import templates
 from aduan.channels.email.models import (
+    InboundAttachment,
     InboundMessage,
     Language,
     MailTemplate,
@@ -76,6 +77,20 @@ def inbound_message(actor: User, message_id: int, *, with_raw: bool = False) -> 
     if message is None or not allowed:
         raise NotFound(_("No inbound message %(id)s.") % {"id": message_id})
     return message
+
+
+def inbound_attachment(actor: User, message_id: int, attachment_id: int) -> InboundAttachment:
+    """One file of an inbound message, withheld ones and those of ignored or failed messages
+    included: administrators only (a withheld file may be a program or a web page)."""
+    item = None
+    if actor.role == Role.ADMIN:
+        item = InboundAttachment.objects.filter(pk=attachment_id, message_id=message_id).first()
+    if item is None:
+        raise NotFound(
+            _("No attachment %(id)s on inbound message %(message)s.")
+            % {"id": attachment_id, "message": message_id}
+        )
+    return item
 
 
 def outbound_messages(

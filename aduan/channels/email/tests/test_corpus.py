@@ -98,6 +98,22 @@ def timeline_text(message: InboundMessage) -> str:
     return message.ticket.description if event.kind == EventKind.CREATED else event.body
 
 
+def check_unticketed_files(message: InboundMessage, expected: list[dict[str, Any]] | None) -> None:
+    """A message that became no ticket (ignored, held, failed) still has its files
+    extracted, for administrators, and none is on a ticket."""
+    if expected is None:
+        return
+    kept = list(InboundAttachment.objects.filter(message=message))
+    assert [(item.filename, item.content_type) for item in kept] == [
+        (item["filename"], item["content_type"]) for item in expected
+    ]
+    for item, wanted in zip(kept, expected, strict=True):
+        assert item.attachment is None and not item.accepted
+        assert item.file.name.endswith(item.sha256)
+        if "sha256" in wanted:
+            assert item.sha256 == wanted["sha256"], "the sender's bytes, byte for byte"
+
+
 def known_failure(case: dict[str, Any]) -> Any:
     """A case marked ``known_failure`` (a defect found, not fixed yet) must fail, strictly:
     the mark goes with the fix."""
@@ -153,6 +169,7 @@ def test_corpus_message(org, case):
     if message.status != "processed":
         assert message.ticket is None
         assert not answers.exists(), "noise and failures are never answered"
+        check_unticketed_files(message, case.get("attachments"))
         return
 
     ticket, event, customer = message.ticket, message.event, message.customer
