@@ -668,8 +668,12 @@ def process_batch(batch: list[Stored]) -> list[Ingested]:
                 message.ticket = message.event = message.customer = None
         else:
             done.update(stored.message.pk for stored in chunk)
+    # A repeated delivery within the batch answers with the row its first delivery processed.
+    processed = {stored.message.pk: stored.message for stored in fresh if stored.message.pk in done}
     return [
-        Ingested(stored.message, True) if stored.message.pk in done else process_stored(stored)
+        Ingested(processed[stored.message.pk], stored.created)
+        if stored.message.pk in processed
+        else process_stored(stored)
         for stored in batch
     ]
 
