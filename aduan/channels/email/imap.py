@@ -304,13 +304,19 @@ def mail_announced(box: BaseMailBox) -> bool:
     return _announced(box)
 
 
-def idle_once(box: BaseMailBox, timeout: float) -> bool:
-    """One IDLE of at most ``timeout`` seconds; whether it brought news of new mail."""
+def idle_once(box: BaseMailBox, timeout: float, stop: threading.Event) -> bool:
+    """One IDLE of at most ``timeout`` seconds, left early on any news or on ``stop``;
+    whether it brought news of new mail."""
     _forget_announcements(box)
     lines: list[bytes] = []
+    deadline = time.monotonic() + timeout
     with box.idle as idle:
-        if not _announced(box):
-            lines = idle.poll(timeout=timeout)
+        # In slices of a second, so that a stop is seen at once.
+        while not (lines or _announced(box) or stop.is_set()):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            lines = idle.poll(timeout=min(left, 1.0))
     # Leaving IDLE also reports what arrived before it began and IDLE kept quiet about
     # (Dovecot does so).
     return _announced(box) or any(_EXISTS.match(line) for line in lines)
@@ -328,7 +334,7 @@ def wait_for_mail(box: BaseMailBox, stop: threading.Event, wait: float) -> None:
     deadline = time.monotonic() + max(wait, 1.0)
     while not stop.is_set():
         left = deadline - time.monotonic()
-        if left <= 0 or idle_once(box, min(left, IDLE_RENEW_SECONDS)):
+        if left <= 0 or idle_once(box, min(left, IDLE_RENEW_SECONDS), stop):
             return
 
 

@@ -92,19 +92,20 @@ class Workers:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
 
     def start(self, name: str, concurrency: int = 2) -> None:
-        log = (self.tmp / f"{name}.log").open("wb")
-        self.processes[name] = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable, "-m", "celery", "-A", "aduan.config", "worker",
-                f"--hostname={name}@%h", f"--concurrency={concurrency}", "--loglevel=INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+        # The log is a file, read while the worker runs: a pipe could fill up and block it.
+        with (self.tmp / f"{name}.log").open("wb") as log:
+            self.processes[name] = subprocess.Popen(  # noqa: S603
+                [
+                    sys.executable, "-m", "celery", "-A", "aduan.config", "worker",
+                    f"--hostname={name}@%h", f"--concurrency={concurrency}", "--loglevel=INFO",
+                    "--without-gossip", "--without-mingle", "--without-heartbeat",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
 
     def log(self, name: str) -> str:
         return (self.tmp / f"{name}.log").read_text(errors="replace")
@@ -148,6 +149,7 @@ class Workers:
                 process.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+                process.wait(20)
         # Leave nothing queued in the shared Redis.
         subprocess.run(
             [

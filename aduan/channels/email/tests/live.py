@@ -56,7 +56,7 @@ class LiveDatabase:
 
     def query(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if self.vendor == "postgresql":
-            with psycopg.connect(**self.pg, autocommit=True) as conn:
+            with psycopg.connect(**self.pg, autocommit=True, connect_timeout=10) as conn:
                 return list(conn.execute(statement.replace("?", "%s"), params).fetchall())
         assert self.path is not None
         with sqlite3.connect(self.path, timeout=30) as conn:
@@ -68,7 +68,7 @@ class LiveDatabase:
     def drop(self) -> None:
         if self.vendor == "postgresql":
             admin = {**self.pg, "dbname": "postgres"}
-            with psycopg.connect(**admin, autocommit=True) as conn:
+            with psycopg.connect(**admin, autocommit=True, connect_timeout=10) as conn:
                 conn.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                         sql.Identifier(self.pg["dbname"])
@@ -105,7 +105,9 @@ def create_live_database() -> LiveDatabase:
         }
         live = LiveDatabase("postgresql", env, pg=pg)
         live.drop()
-        with psycopg.connect(**{**pg, "dbname": "postgres"}, autocommit=True) as conn:
+        with psycopg.connect(
+            **{**pg, "dbname": "postgres"}, autocommit=True, connect_timeout=10
+        ) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         password = f":{pg['password']}" if pg["password"] else ""
         env["DATABASE_URL"] = f"postgres://{pg['user']}{password}@{pg['host']}:{pg['port']}/{name}"

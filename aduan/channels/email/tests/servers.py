@@ -147,7 +147,8 @@ class Dovecot:
         )
 
     def mailbox(self, user: str = "helpdesk") -> MailBoxUnencrypted:
-        return MailBoxUnencrypted("127.0.0.1", self.port).login(user, IMAP_PASSWORD)
+        # A socket timeout: a server that stops answering fails the test, not hangs it.
+        return MailBoxUnencrypted("127.0.0.1", self.port, timeout=30).login(user, IMAP_PASSWORD)
 
     def append(self, raw: bytes, user: str = "helpdesk") -> None:
         with self.mailbox(user) as box:
@@ -173,6 +174,7 @@ class Dovecot:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:  # pragma: no cover
             self.process.kill()
+            self.process.wait(timeout=10)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -218,19 +220,23 @@ def start_dovecot(parent: Path | None = None) -> Dovecot:
             root=root, port=port, uid=uid, gid=gid, user=internal, group=group, login=login
         )
     )
-    process = subprocess.Popen(  # noqa: S603
-        [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # Its output goes to a file: a pipe nobody reads while it runs could fill up and block
+    # it, and reading one that its child processes hold open could block for ever.
+    stderr = root / "dovecot.stderr"
+    with stderr.open("wb") as err:
+        process = subprocess.Popen(  # noqa: S603
+            [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=err
+        )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
             log = (root / "dovecot.log").read_text() if (root / "dovecot.log").exists() else ""
-            stderr = process.stderr.read().decode() if process.stderr else ""
-            raise RuntimeError(f"Dovecot did not start: {stderr}\n{log}")
+            raise RuntimeError(f"Dovecot did not start: {stderr.read_text()}\n{log}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
             break
         time.sleep(0.1)
     else:  # pragma: no cover
         process.kill()
-        raise RuntimeError("Dovecot did not open its port")
+        process.wait(timeout=10)
+        raise RuntimeError(f"Dovecot did not open its port: {stderr.read_text()}")
     return Dovecot(root, port, process)

@@ -215,9 +215,9 @@ def test_mail_arriving_between_a_poll_and_idle_is_taken_at_once_not_at_the_next_
             stop.set()
         return result
 
-    def idle_once(box, timeout):
+    def idle_once(box, timeout, stop):
         arrive("as-idle-starts")  # after the check that precedes IDLE
-        return real_idle_once(box, timeout)
+        return real_idle_once(box, timeout, stop)
 
     monkeypatch.setattr(imap, "_fetch", fetch)
     monkeypatch.setattr(imap, "poll_box", poll_box)
