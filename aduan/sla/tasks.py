@@ -8,6 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
+# Binds the tasks to Aduan's Celery app, created on first use (aduan/config/__init__.py).
+import aduan.config.celery  # noqa: F401
 from aduan.sla import services
 
 

@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import format_datetime, parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -194,12 +195,18 @@ def queue(
 
 
 def hand_over(outbound_id: int) -> None:
+    delivery.after_commit(
+        lambda: _send_task().apply(args=(outbound_id,)),
+        lambda: _send_task().apply_async(args=(outbound_id,)),
+    )
+
+
+def _send_task() -> Any:
+    # Imported when the mail is handed over, not when it is queued: with
+    # ADUAN_DELIVERY=worker the pipe never loads Celery (docs/performance.md).
     from aduan.channels.email import tasks
 
-    delivery.after_commit(
-        lambda: tasks.send_outbound.apply(args=(outbound_id,)),
-        lambda: tasks.send_outbound.apply_async(args=(outbound_id,)),
-    )
+    return tasks.send_outbound
 
 
 def queue_answer(event: TicketEvent) -> OutboundMessage | None:

@@ -10,6 +10,8 @@ from typing import Any
 
 from celery import shared_task
 
+# Binds the tasks to Aduan's Celery app, created on first use (aduan/config/__init__.py).
+import aduan.config.celery  # noqa: F401
 from aduan.channels import periodic
 from aduan.channels.email import imap, inbound, outbound
 

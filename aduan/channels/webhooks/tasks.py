@@ -6,6 +6,8 @@ from typing import Any
 
 from celery import shared_task
 
+# Binds the tasks to Aduan's Celery app, created on first use (aduan/config/__init__.py).
+import aduan.config.celery  # noqa: F401
 from aduan.channels.webhooks import delivery
 
 
