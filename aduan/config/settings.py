@@ -11,12 +11,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
-import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-
-# Lets admin.ModelAdmin[Model] and other generic annotations work at run time.
-django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,7 +62,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin; the apps' admin modules load when it is first used (not in the pipe).
+    "aduan.core.adminapp.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -174,6 +171,9 @@ _SQLITE_OPTIONS = {
 }
 
 DATABASES = {"default": _database()}
+if DATABASES["default"]["ENGINE"] != "aduan.core.postgresql":
+    # Its app loads psycopg; nothing in it works on SQLite (full-text search checks the vendor).
+    INSTALLED_APPS.remove("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a login while the username is locked out from that address.

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import holidays as holidays_package
-
 UTC = datetime.UTC
 # A target of a year counted in 8-hour days needs about 1,100 working days; a calendar with no
 # working time at all must fail rather than loop for ever.
@@ -51,6 +49,10 @@ class CalendarClock:
 @functools.lru_cache(maxsize=64)
 def indonesian_holidays(year: int, collective_leave: bool) -> frozenset[datetime.date]:
     """Indonesia's public holidays of ``year`` and, if asked, its collective leave days."""
+    # Imported here: the package takes a tenth of a second to load, which every process that
+    # sets up Django (the mail pipe) would otherwise pay before it does anything.
+    import holidays as holidays_package
+
     categories = ("public", "government") if collective_leave else ("public",)
     days = holidays_package.country_holidays("ID", years=year, categories=categories)
     return frozenset(days.keys())
