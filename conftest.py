@@ -8,31 +8,18 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from aduan.core import cache
 from aduan.core.sequences import forget_cached_sequences
-from aduan.organisation import selectors as org_selectors
 
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    # Configuration rows are rolled back after each test; so must be what caches them.
-    org_selectors.clear_cache()
+    # Configuration rows are rolled back after each test; so must be what caches them
+    # (every per-process cache is registered in aduan.core.cache).
+    cache.clear_all()
     forget_cached_sequences()
-    _clear_app_caches()
     yield
-    org_selectors.clear_cache()
-    _clear_app_caches()
-
-
-def _clear_app_caches() -> None:
-    # Service-level configuration, care settings and the hard-complaint phrase list are
-    # cached per process like the organisation's (aduan.sla.config, aduan.care).
-    from aduan.care import matching
-    from aduan.care.services import common as care_common
-    from aduan.sla import config as sla_config
-
-    sla_config.clear_cache()
-    care_common.clear_cache()
-    matching.clear_cache()
+    cache.clear_all()
 
 
 @pytest.fixture(autouse=True)

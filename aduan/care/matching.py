@@ -14,13 +14,13 @@ in ``*`` matches any word starting with it.
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from aduan.core.cache import TtlCache
+
 _WORD = re.compile(r"[a-z0-9]+\*?")
-_TTL_SECONDS = 30.0
 
 
 # A phrase found right after one of these (within ``NEGATION_WINDOW`` words) does not count:
@@ -107,25 +107,23 @@ class Matcher:
         return found
 
 
-_cached: tuple[float, Matcher] | None = None
+_cache = TtlCache("care.phrases")
 
 
 def clear_cache() -> None:
-    global _cached
-    _cached = None
+    _cache.clear()
 
 
 def current_matcher() -> Matcher:
-    """The active phrase list from the database, cached per process for ``_TTL_SECONDS``."""
-    global _cached
+    """The active phrase list from the database, cached per process."""
+    return _cache.get("matcher", _load)
+
+
+def _load() -> Matcher:
     from aduan.care.models import HardComplaintPhrase
 
-    if _cached is not None and time.monotonic() - _cached[0] < _TTL_SECONDS:
-        return _cached[1]
-    matcher = Matcher(
+    return Matcher(
         HardComplaintPhrase.objects.filter(is_active=True)
         .order_by("criterion", "phrase")
         .values_list("criterion", "phrase")
     )
-    _cached = (time.monotonic(), matcher)
-    return matcher

@@ -2,18 +2,18 @@
 
 These tables are small and change rarely, but a ticket is created hundreds of times a
 second: look-ups go through a short per-process cache, cleared on every save in this
-process (signals) and at most ``_TTL_SECONDS`` stale in the others.
+process (signals) and at most ``aduan.core.cache.TTL_SECONDS`` stale in the others.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
-from typing import TypeVar, cast
+from collections.abc import Sequence
+from typing import TypeVar
 
 from django.conf import settings
 from django.db.models import ForeignKey, Model
 
+from aduan.core.cache import TtlCache
 from aduan.organisation.models import (
     KIND_OF_TIER,
     Category,
@@ -24,20 +24,10 @@ from aduan.organisation.models import (
     TeamKind,
 )
 
-T = TypeVar("T")
 M = TypeVar("M", bound=Model)
-_TTL_SECONDS = 30.0
-_cache: dict[tuple[str, str], tuple[float, object]] = {}
-
-
-def _cached(key: tuple[str, str], load: Callable[[], T]) -> T:
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit is not None and now - hit[0] < _TTL_SECONDS:
-        return cast(T, hit[1])
-    value = load()
-    _cache[key] = (now, value)
-    return value
+# Keys are (kind, code), e.g. ("team", "helpdesk"); codes never contain '<', so
+# ("team", "<active>") names a list.
+_cache = TtlCache("organisation")
 
 
 def clear_cache() -> None:
@@ -45,26 +35,26 @@ def clear_cache() -> None:
 
 
 def channel_by_code(code: str) -> Channel | None:
-    return _cached(("channel", code), lambda: Channel.objects.filter(code=code).first())
+    return _cache.get(("channel", code), lambda: Channel.objects.filter(code=code).first())
 
 
 def category_by_code(code: str) -> Category | None:
-    return _cached(
+    return _cache.get(
         ("category", code),
         lambda: Category.objects.select_related("default_team").filter(code=code).first(),
     )
 
 
 def priority_by_code(code: str) -> Priority | None:
-    return _cached(("priority", code), lambda: Priority.objects.filter(code=code).first())
+    return _cache.get(("priority", code), lambda: Priority.objects.filter(code=code).first())
 
 
 def team_by_code(code: str) -> Team | None:
-    return _cached(("team", code), lambda: Team.objects.filter(code=code).first())
+    return _cache.get(("team", code), lambda: Team.objects.filter(code=code).first())
 
 
 def default_priority() -> Priority | None:
-    return _cached(
+    return _cache.get(
         ("priority", "<default>"),
         lambda: (
             Priority.objects.filter(is_default=True).first()
@@ -78,14 +68,14 @@ def team_for_tier(tier: int) -> Team | None:
     kind = KIND_OF_TIER.get(tier)
     if kind is None:
         return None
-    return _cached(
+    return _cache.get(
         ("tier", str(tier)),
         lambda: Team.objects.filter(kind=kind, is_active=True).order_by("id").first(),
     )
 
 
 def default_intake_team() -> Team | None:
-    return _cached(
+    return _cache.get(
         ("team", "<intake>"),
         lambda: Team.objects.filter(kind=TeamKind.HELPDESK, is_active=True).order_by("id").first(),
     )
@@ -101,11 +91,11 @@ def organisation() -> Organisation:
 def _by_id(kind: str, model: type[M], wanted: set[int]) -> dict[int, M]:
     """Every row of a configuration table by id, from the cache; reloaded when a wanted id
     is missing (a row created in another process since the cache was filled)."""
-    key = (kind, "<by-id>")  # codes never contain '<'
-    rows = _cached(key, lambda: {row.pk: row for row in model._default_manager.all()})
+    key = (kind, "<by-id>")
+    rows = _cache.get(key, lambda: {row.pk: row for row in model._default_manager.all()})
     if not wanted <= rows.keys():
         rows = {row.pk: row for row in model._default_manager.all()}
-        _cache[key] = (time.monotonic(), rows)
+        _cache.put(key, rows)
     return rows
 
 
@@ -138,7 +128,7 @@ def attach_configuration(objects: Sequence[Model], **fields: type[Model]) -> Non
 
 
 def reference_prefix() -> str:
-    return _cached(("organisation", "prefix"), lambda: organisation().reference_prefix)
+    return _cache.get(("organisation", "prefix"), lambda: organisation().reference_prefix)
 
 
 def timezone_name() -> str:
@@ -149,7 +139,7 @@ def timezone_name() -> str:
         name = Organisation.objects.order_by("id").values_list("timezone", flat=True).first()
         return name or settings.TIME_ZONE
 
-    return _cached(("organisation", "timezone"), load)
+    return _cache.get(("organisation", "timezone"), load)
 
 
 def organisation_name() -> str:
@@ -157,32 +147,33 @@ def organisation_name() -> str:
         name = Organisation.objects.order_by("id").values_list("name", flat=True).first()
         return name or "Aduan"
 
-    return _cached(("organisation", "name"), load)
+    return _cache.get(("organisation", "name"), load)
 
 
 def active_channels() -> list[Channel]:
-    return _cached(
+    return _cache.get(
         ("channel", "<active>"),
         lambda: list(Channel.objects.filter(is_active=True).order_by("name")),
     )
 
 
 def active_categories() -> list[Category]:
-    return _cached(
+    return _cache.get(
         ("category", "<active>"),
         lambda: list(Category.objects.filter(is_active=True).order_by("name")),
     )
 
 
 def all_priorities() -> list[Priority]:
-    return _cached(("priority", "<all>"), lambda: list(Priority.objects.order_by("rank", "id")))
+    return _cache.get(("priority", "<all>"), lambda: list(Priority.objects.order_by("rank", "id")))
 
 
 def active_teams(*, divisions: bool | None = None) -> list[Team]:
     """Active teams by name; only divisions (``True``), only the others (``False``) or all."""
-    teams: list[Team] = _cached(
+    teams: list[Team] = _cache.get(
         ("team", "<active>"), lambda: list(Team.objects.filter(is_active=True).order_by("name"))
     )
     if divisions is None:
         return teams
     return [team for team in teams if (team.kind == TeamKind.DIVISION) is divisions]
+

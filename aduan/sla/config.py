@@ -2,20 +2,20 @@
 
 Every ticket creation picks a policy and computes due times, and every sweep walks the
 escalation ladder of each due ticket; neither may cost a query per ticket. The tables are
-small and change rarely, so they are read once into frozen values and kept for
-``_TTL_SECONDS`` (cleared at once in the process that saves a change, like the
-organisation's cache).
+small and change rarely, so they are read once into frozen values and kept in a short
+per-process cache (``aduan.core.cache``; cleared at once in the process that saves a change,
+like the organisation's).
 """
 
 from __future__ import annotations
 
 import datetime
-import time
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 
+from aduan.core.cache import TtlCache
 from aduan.organisation.models import Organisation
 from aduan.sla.calendar import BusinessClock, CalendarClock, Clock, Period
 from aduan.sla.models import (
@@ -25,7 +25,6 @@ from aduan.sla.models import (
     SlaPolicy,
 )
 
-_TTL_SECONDS = 30.0
 _CALENDAR_CLOCK = CalendarClock()
 
 
@@ -75,7 +74,6 @@ class Configuration:
     steps: dict[int | None, tuple[Step, ...]]  # policy id (None: the default ladder)
     clocks: dict[int, Clock]  # calendar id
     default_calendar_id: int | None
-    loaded_at: float
 
     def policy(self, policy_id: int | None) -> Policy | None:
         if policy_id is None:
@@ -111,12 +109,11 @@ class Configuration:
         return self.steps.get(None, ())
 
 
-_cached: Configuration | None = None
+_cache = TtlCache("sla.configuration")
 
 
 def clear_cache() -> None:
-    global _cached
-    _cached = None
+    _cache.clear()
 
 
 def _zone(name: str, organisation_zone: str) -> ZoneInfo:
@@ -186,17 +183,11 @@ def _load() -> Configuration:
         steps={key: tuple(value) for key, value in steps.items()},
         clocks=clocks,
         default_calendar_id=default_calendar_id,
-        loaded_at=time.monotonic(),
     )
 
 
 def current() -> Configuration:
-    global _cached
-    config = _cached
-    if config is None or time.monotonic() - config.loaded_at >= _TTL_SECONDS:
-        config = _load()
-        _cached = config
-    return config
+    return _cache.get("configuration", _load)
 
 
 def default_clock() -> Clock:

@@ -1,5 +1,5 @@
 """Forget the cached service-level configuration when any of it is saved in this process
-(other processes see the change within ``config._TTL_SECONDS``)."""
+(other processes see the change within ``aduan.core.cache.TTL_SECONDS``)."""
 
 from typing import Any
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,10 +12,9 @@ from aduan.accounts.models import Role, User
 from aduan.accounts.roles import ALL_TICKET_READERS
 from aduan.audit.services import record
 from aduan.care.models import CareSettings
+from aduan.core.cache import TtlCache
 from aduan.organisation.models import TeamKind
 from aduan.tickets.models import Ticket, TicketEvent
-
-_TTL_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -31,15 +29,13 @@ class Settings:
     callback_priorities: frozenset[int]
     callback_max_attempts: int
     unsatisfied_at_most: int
-    loaded_at: float
 
 
-_cached: Settings | None = None
+_cache = TtlCache("care.settings")
 
 
 def clear_cache() -> None:
-    global _cached
-    _cached = None
+    _cache.clear()
 
 
 def settings_row() -> CareSettings:
@@ -48,12 +44,11 @@ def settings_row() -> CareSettings:
 
 
 def care_settings() -> Settings:
-    """The settings, cached per process for ``_TTL_SECONDS`` (every ticket creation reads
-    the repeat rule)."""
-    global _cached
-    cached = _cached
-    if cached is not None and time.monotonic() - cached.loaded_at < _TTL_SECONDS:
-        return cached
+    """The settings, cached per process (every ticket creation reads the repeat rule)."""
+    return _cache.get("settings", _load_settings)
+
+
+def _load_settings() -> Settings:
     stored = CareSettings.objects.filter(pk=1).first()
     row = stored or CareSettings()
     categories: frozenset[int] = frozenset()
@@ -61,7 +56,7 @@ def care_settings() -> Settings:
     if stored is not None:
         categories = frozenset(stored.callback_categories.values_list("id", flat=True))
         priorities = frozenset(stored.callback_priorities.values_list("id", flat=True))
-    cached = Settings(
+    return Settings(
         repeat_threshold=row.repeat_threshold,
         repeat_window_days=row.repeat_window_days,
         promise_cap=row.promise_cap,
@@ -72,10 +67,7 @@ def care_settings() -> Settings:
         callback_priorities=priorities,
         callback_max_attempts=row.callback_max_attempts,
         unsatisfied_at_most=row.unsatisfied_at_most,
-        loaded_at=time.monotonic(),
     )
-    _cached = cached
-    return cached
 
 
 # --- who may do what ------------------------------------------------------------------------
