@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db.models import ForeignKey, Model
 
+from aduan.accounts.models import Role, User
 from aduan.core.cache import TtlCache
 from aduan.organisation.models import (
     KIND_OF_TIER,
@@ -177,3 +178,41 @@ def active_teams(*, divisions: bool | None = None) -> list[Team]:
         return teams
     return [team for team in teams if (team.kind == TeamKind.DIVISION) is divisions]
 
+
+# --- who leads and who manages ---------------------------------------------------------------
+
+
+class Directory:
+    """Who leads each team and who manages the organisation: the people told when a ticket
+    needs a leader's or management's attention. Active users only, by id; read once per use
+    (one service call, one sweep) and kept for that use only.
+
+    - ``leaders(team)``: the team's own team leaders; for a team without one (or no team),
+      every team leader; with no team leader at all, the coordinators.
+    - ``management()``: the directors; with none, the administrators.
+    """
+
+    def __init__(self) -> None:
+        self._by_role: dict[str, list[User]] = {}
+        self._leaders: dict[int, list[User]] | None = None
+
+    def _role(self, role: str) -> list[User]:
+        if role not in self._by_role:
+            self._by_role[role] = list(
+                User.objects.filter(role=role, is_active=True)
+                .prefetch_related("teams")
+                .order_by("id")
+            )
+        return self._by_role[role]
+
+    def leaders(self, team_id: int | None) -> list[User]:
+        if self._leaders is None:
+            self._leaders = {}
+            for user in self._role(Role.LEADER):
+                for team in user.teams.all():
+                    self._leaders.setdefault(team.pk, []).append(user)
+        own = self._leaders.get(team_id) if team_id is not None else None
+        return own or self._role(Role.LEADER) or self._role(Role.COORDINATOR)
+
+    def management(self) -> list[User]:
+        return self._role(Role.DIRECTOR) or self._role(Role.ADMIN)

@@ -27,12 +27,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aduan.accounts.models import Role, User
+from aduan.accounts.models import User
 from aduan.accounts.system import system_user
 from aduan.audit.models import AuditEntry
 from aduan.core.errors import ApplicationError
 from aduan.notifications import services as notifications
 from aduan.notifications.models import Notification
+from aduan.organisation import selectors as org
 from aduan.sla import clock, rows
 from aduan.sla import config as sla_config
 from aduan.sla.config import Configuration
@@ -86,39 +87,6 @@ class SweepResult:
         for name in ("tickets", "breaches", "alerts", "escalations", "failures"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.more = other.more
-
-
-class People:
-    """Who gets told, loaded once per sweep and only when needed."""
-
-    def __init__(self) -> None:
-        self._leaders: dict[int, list[User]] | None = None
-        self._fallback: list[User] = []
-        self._by_role: dict[str, list[User]] = {}
-
-    def _role(self, role: str) -> list[User]:
-        if role not in self._by_role:
-            self._by_role[role] = list(
-                User.objects.filter(role=role, is_active=True)
-                .prefetch_related("teams")
-                .order_by("id")
-            )
-        return self._by_role[role]
-
-    def leaders(self, team_id: int | None) -> list[User]:
-        if self._leaders is None:
-            self._leaders = {}
-            for user in self._role(Role.LEADER):
-                for team in user.teams.all():
-                    self._leaders.setdefault(team.pk, []).append(user)
-            # A team without a leader of its own: every team leader, else the coordinators.
-            self._fallback = self._role(Role.LEADER) or self._role(Role.COORDINATOR)
-        if team_id is None:
-            return self._fallback
-        return self._leaders.get(team_id) or self._fallback
-
-    def management(self) -> list[User]:
-        return self._role(Role.DIRECTOR) or self._role(Role.ADMIN)
 
 
 @dataclass
@@ -182,7 +150,8 @@ class Sweeper:
     def __init__(self, now: datetime.datetime, config: Configuration) -> None:
         self.now = now
         self.config = config
-        self.people = People()
+        # Who gets told, loaded once per sweep and only when needed.
+        self.people = org.Directory()
         self.result = SweepResult()
         self.writes = Writes()
         self._system: User | None = None

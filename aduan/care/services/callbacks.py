@@ -28,10 +28,11 @@ from aduan.care.models import (
     PromiseStatus,
 )
 from aduan.care.services import special
-from aduan.care.services.common import care_settings, event, leaders_of, may_call_back
+from aduan.care.services.common import care_settings, event, may_call_back
 from aduan.core.errors import Conflict, NotFound, PermissionDenied
 from aduan.core.validation import Errors
 from aduan.notifications import services as notifications
+from aduan.organisation.selectors import Directory
 from aduan.tickets import services as ticket_services
 from aduan.tickets.models import EventKind, Status, Ticket
 
@@ -212,7 +213,7 @@ def _reopen(ticket: Ticket, actor: User, remarks: str, result: OutcomeResult) ->
     if ticket.status == Status.CLOSED:
         # Reopening a closed ticket is for supervisors: the team leader is asked to.
         notifications.notify(
-            leaders_of(ticket),
+            Directory().leaders(ticket.team_id),
             notifications.Message(
                 kind="care.reopen_requested",
                 title=REOPEN_TITLE,

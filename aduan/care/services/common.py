@@ -122,19 +122,6 @@ def support_desk() -> list[User]:
     ) or list(User.objects.filter(is_active=True, role=Role.COORDINATOR).order_by("id"))
 
 
-def leaders_of(ticket: Ticket) -> list[User]:
-    found = list(
-        User.objects.filter(is_active=True, role=Role.LEADER, teams=ticket.team_id).order_by("id")
-    )
-    return found or list(User.objects.filter(is_active=True, role=Role.LEADER).order_by("id"))
-
-
-def management() -> list[User]:
-    return list(User.objects.filter(is_active=True, role=Role.DIRECTOR).order_by("id")) or list(
-        User.objects.filter(is_active=True, role=Role.ADMIN).order_by("id")
-    )
-
-
 # --- ticket writes --------------------------------------------------------------------------
 
 

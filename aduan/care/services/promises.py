@@ -20,10 +20,11 @@ from aduan.accounts.roles import FRONT_STAFF
 from aduan.accounts.system import system_user
 from aduan.audit.services import record
 from aduan.care.models import Promise, PromiseKind, PromiseStatus
-from aduan.care.services.common import care_settings, event, management, support_desk
+from aduan.care.services.common import care_settings, event, support_desk
 from aduan.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from aduan.core.validation import Errors
 from aduan.notifications import services as notifications
+from aduan.organisation.selectors import Directory
 from aduan.tickets import services as ticket_services
 from aduan.tickets.models import OPEN_STATUSES, EventKind, Ticket
 from aduan.tickets.permissions import get_visible_ticket
@@ -258,7 +259,7 @@ def sweep_overdue(*, now: datetime.datetime | None = None, limit: int = BATCH) -
                 # Already with management: the director hears of it instead.
                 logger.info("overdue promise %s not escalated: %s", promise.pk, exc.message)
                 notifications.notify(
-                    management(),
+                    Directory().management(),
                     notifications.Message(
                         kind="care.promise_overdue",
                         title=OVERDUE_TITLE,

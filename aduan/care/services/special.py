@@ -15,10 +15,11 @@ from aduan.accounts.models import Role, User
 from aduan.accounts.roles import FRONT_STAFF
 from aduan.audit.services import record
 from aduan.care.models import SpecialAction, SpecialActionStatus
-from aduan.care.services.common import event, management
+from aduan.care.services.common import event
 from aduan.core.errors import Conflict, NotFound, PermissionDenied
 from aduan.core.validation import clean_text
 from aduan.notifications import services as notifications
+from aduan.organisation.selectors import Directory
 from aduan.tickets.models import EventKind, Ticket
 from aduan.tickets.permissions import get_visible_ticket
 
@@ -44,7 +45,7 @@ def _create(ticket: Ticket, actor: User | None, reason: str, *, automatic: bool)
         after={"ticket": ticket.reference, "reason": reason, "automatic": automatic},
     )
     notifications.notify(
-        management(),
+        Directory().management(),
         notifications.Message(
             kind="care.special_action",
             title=REQUESTED_TITLE,
