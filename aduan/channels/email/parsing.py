@@ -43,6 +43,9 @@ _KNOWN_FIELD = re.compile(
     rb"(?i)(?:from|sender|reply-to|to|cc|subject|date|message-id|received|return-path"
     rb"|mime-version|content-type|delivered-to)[ \t]*:"
 )
+_NOT_IN_ADDRESS = re.compile(r"[\s\x00-\x1f<>]")
+# Raw 8-bit header bytes, as the email package hands them over (surrogateescape).
+_RAW_8BIT = re.compile("[\udc80-\udcff]")
 # Header lines looked at when recovering a broken header block (the rest is left alone).
 _HEADER_LINES_MAX = 2000
 # Message-IDs we keep; longer ones are hashed to fit the column and still compare equal.
@@ -249,7 +252,7 @@ def _decode_8bit_headers(message: Message, raw_headers: dict[str, list[str]]) ->
             if "\x1b$" in value:
                 data = value.encode("utf-8", "surrogateescape")
                 values[index] = decode_bytes(data, "iso-2022-jp")
-            elif any("\udc80" <= ch <= "\udcff" for ch in value):
+            elif _RAW_8BIT.search(value):
                 if hints is None:
                     hints = _charset_hints(message, raw_headers)
                 values[index] = fix_surrogates(value, hints)
@@ -311,11 +314,7 @@ def normalise_address(value: str) -> str:
         address = address[7:]
     local, at, domain = address.rpartition("@")
     address = f"{local}@{domain.rstrip('.')}".lower()
-    if (
-        not at
-        or len(address) > 254
-        or any(ch.isspace() or ord(ch) < 32 or ch in "<>" for ch in address)
-    ):
+    if not at or len(address) > 254 or _NOT_IN_ADDRESS.search(address):
         return ""
     try:
         validate_email(address)
