@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from aduan.audit.models import AuditEntry
-from aduan.sla import config as sla_config
-from aduan.sla.config import Configuration, Policy, Step
+from aduan.sla import rules
 from aduan.sla.models import SlaEvent, Trigger
+from aduan.sla.rules import Configuration, Policy, Step
 from aduan.tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 
 # Without a policy the priority's hours count on the calendar clock (the behaviour before
@@ -174,7 +174,7 @@ def _schedule(ticket: Ticket, config: Configuration) -> None:
 def start(ticket: Ticket) -> list[str]:
     """A new ticket: choose the policy for its priority, category and channel, and set its
     due times from the time the complaint was received."""
-    config = sla_config.current()
+    config = rules.current()
     policy = config.choose(ticket.priority_id, ticket.category_id, ticket.channel_id)
     ticket.sla_policy_id = policy.id if policy else None
     ticket.sla_started_at = None
@@ -188,7 +188,7 @@ def start(ticket: Ticket) -> list[str]:
 def retarget(ticket: Ticket) -> list[str]:
     """Priority or category changed: the policy may change, and the targets are counted
     again from the same start. The ladder starts over; breaches already recorded stay."""
-    config = sla_config.current()
+    config = rules.current()
     policy = config.choose(ticket.priority_id, ticket.category_id, ticket.channel_id)
     ticket.sla_policy_id = policy.id if policy else None
     ticket.sla_cycle += 1
@@ -215,7 +215,7 @@ def on_status_change(
     """Pending pauses the clock (where the policy says so), leaving pending resumes it,
     reopening starts a new resolution clock, and resolving late records the breach.
     Returns the changed fields and the timeline entries to add."""
-    config = sla_config.current()
+    config = rules.current()
     policy = config.policy(ticket.sla_policy_id)
     fields = [*TARGET_FIELDS, "pending_since"]
     events: list[TicketEvent] = []
@@ -256,7 +256,7 @@ def on_first_response(
     answered = ticket.first_response_at or now
     if due is not None and answered > due and ticket.first_response_breached_at is None:
         events.append(record_breach(ticket, FIRST_RESPONSE, now=now))
-    _schedule(ticket, sla_config.current())
+    _schedule(ticket, rules.current())
     return ["first_response_breached_at", "sla_next_check_at"], events
 
 

@@ -34,10 +34,9 @@ from aduan.core.errors import ApplicationError
 from aduan.notifications import services as notifications
 from aduan.notifications.models import Notification
 from aduan.organisation import selectors as org
-from aduan.sla import clock, rows
-from aduan.sla import config as sla_config
-from aduan.sla.config import Configuration
+from aduan.sla import clock, rows, rules
 from aduan.sla.models import Action, SlaEvent, Trigger
+from aduan.sla.rules import Configuration
 from aduan.tickets import services as ticket_services
 from aduan.tickets.models import EventKind, Ticket, TicketEvent
 
@@ -427,7 +426,7 @@ def _write_back(tickets: list[Ticket]) -> None:
 
 
 def _sweep_batch(now: datetime.datetime, limit: int, *, one_by_one: bool) -> SweepResult:
-    sweeper = Sweeper(now, sla_config.current())
+    sweeper = Sweeper(now, rules.current())
     tickets = _due_tickets(now, limit)
     done = _done_keys([ticket.pk for ticket in tickets])
     finished: list[Ticket] = []
@@ -480,10 +479,6 @@ def sweep_all(*, now: datetime.datetime | None = None, limit: int = BATCH) -> Sw
         total.add(result)
         if not result.more or result.tickets == 0:
             return total
-
-
-def ticket_ledger(ticket: Ticket) -> list[SlaEvent]:
-    return list(SlaEvent.objects.filter(ticket=ticket).order_by("id"))
 
 
 def describe(result: SweepResult) -> str:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from aduan.sla import config
+from aduan.sla import rules
 from aduan.sla.models import (
     BusinessCalendar,
     ClosedDay,
@@ -16,7 +16,7 @@ from aduan.sla.models import (
 
 
 def _clear(**kwargs: Any) -> None:
-    config.clear_cache()
+    rules.clear_cache()
 
 
 for model in (BusinessCalendar, ClosedDay, EscalationStep, SlaPolicy, WorkingPeriod):

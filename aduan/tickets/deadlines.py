@@ -9,18 +9,8 @@ from __future__ import annotations
 
 import datetime
 
-from aduan.organisation.models import Priority
 from aduan.sla import clock
 from aduan.tickets.models import Ticket, TicketEvent
-
-
-def first_response_due(priority: Priority, start: datetime.datetime) -> datetime.datetime:
-    """The priority's own target in calendar hours (used when no policy applies)."""
-    return start + datetime.timedelta(hours=priority.response_hours)
-
-
-def resolution_due(priority: Priority, start: datetime.datetime) -> datetime.datetime:
-    return start + datetime.timedelta(hours=priority.resolution_hours)
 
 
 def start(ticket: Ticket) -> list[str]:

@@ -63,11 +63,11 @@ def test_the_configuration_caches_are_registered() -> None:
     import aduan.care.services.common
     import aduan.channels.cache
     import aduan.organisation.selectors
-    import aduan.sla.config  # noqa: F401
+    import aduan.sla.rules  # noqa: F401
 
     assert {
         "organisation",
-        "sla.configuration",
+        "sla.rules",
         "care.settings",
         "care.phrases",
         "channels",

@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from aduan.sla import config as sla_config
+from aduan.sla import rules
 from aduan.sla.models import BusinessCalendar, EscalationStep, SlaPolicy
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -32,7 +32,7 @@ def make_policy(code: str = "standard", **fields: Any) -> SlaPolicy:
     }
     values.update(fields)
     policy = SlaPolicy.objects.create(code=code, **values)
-    sla_config.clear_cache()
+    rules.clear_cache()
     return policy
 
 
@@ -46,5 +46,5 @@ def ladder(*steps: tuple[str, int, str], policy: SlaPolicy | None = None) -> lis
         )
         for trigger, minutes, action in steps
     ]
-    sla_config.clear_cache()
+    rules.clear_cache()
     return made

@@ -121,7 +121,7 @@ def test_pending_pauses_a_business_clock_and_resuming_moves_the_due_time(org):
         # While paused, no resolution timer runs.
         assert all(
             p.target != "resolution" or p.trigger == "pending"
-            for p in clock.points(paused, clock.sla_config.current())
+            for p in clock.points(paused, clock.rules.current())
         )
         clock_.move_to(at("2026-03-10", "10:00"))  # 8 working hours later
         move(ticket, "in_progress", agent)

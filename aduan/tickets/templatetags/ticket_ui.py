@@ -156,8 +156,3 @@ def channel_label(value: str) -> str:
 @register.filter
 def is_from_customer(event: TicketEvent) -> bool:
     return event.kind == EventKind.CUSTOMER_MESSAGE
-
-
-@register.filter
-def still_open(ticket: Ticket) -> bool:
-    return ticket.status not in (Status.CLOSED, Status.CANCELLED, Status.RESOLVED)

@@ -1,4 +1,6 @@
-"""The service-level configuration as plain, immutable values, cached per process.
+"""The service-level rules in force (policies, escalation ladders, business clocks) as
+plain, immutable values, cached per process. Administrators change the stored configuration
+through ``aduan.sla.configuration``; this module only reads it.
 
 Every ticket creation picks a policy and computes due times, and every sweep walks the
 escalation ladder of each due ticket; neither may cost a query per ticket. The tables are
@@ -9,7 +11,6 @@ like the organisation's).
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -109,7 +110,7 @@ class Configuration:
         return self.steps.get(None, ())
 
 
-_cache = TtlCache("sla.configuration")
+_cache = TtlCache("sla.rules")
 
 
 def clear_cache() -> None:
@@ -188,14 +189,3 @@ def _load() -> Configuration:
 
 def current() -> Configuration:
     return _cache.get("configuration", _load)
-
-
-def default_clock() -> Clock:
-    config = current()
-    if config.default_calendar_id is None:
-        return _CALENDAR_CLOCK
-    return config.clocks[config.default_calendar_id]
-
-
-def as_seconds(delta: datetime.timedelta) -> int:
-    return int(delta.total_seconds())
