@@ -17,8 +17,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF, STAFF_ROLES
+from aduan.accounts.models import User
+from aduan.accounts.permissions import is_admin, is_front_staff, is_staff_member
+from aduan.core.permissions import Capability
 from aduan.core.web import is_htmx
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -29,7 +30,7 @@ def actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _guard(allowed: frozenset[str] | set[str], message: StrOrPromise) -> Callable[[View], View]:
+def _guard(allowed: Capability[[User]], message: StrOrPromise) -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -39,11 +40,10 @@ def _guard(allowed: frozenset[str] | set[str], message: StrOrPromise) -> Callabl
                     # A poll after the session ended: the whole page goes to the login.
                     return HttpResponseClientRedirect(reverse("console:login"))
                 return redirect_to_login(request.get_full_path(), reverse("console:login"))
-            role = getattr(user, "role", None)
-            if role == Role.CUSTOMER:
+            if user.is_customer:
                 # Customers have their own side of Aduan.
                 return redirect("portal:home")
-            if role not in allowed:
+            if not allowed(user):
                 raise PermissionDenied(message)
             return view(request, *args, **kwargs)
 
@@ -53,12 +53,12 @@ def _guard(allowed: frozenset[str] | set[str], message: StrOrPromise) -> Callabl
 
 
 def staff_required(view: View) -> View:
-    return _guard(STAFF_ROLES, _("This page is for staff."))(view)
+    return _guard(is_staff_member, _("This page is for staff."))(view)
 
 
 def front_staff_required(view: View) -> View:
-    return _guard(FRONT_STAFF, _("Only front-line staff may use this page."))(view)
+    return _guard(is_front_staff, _("Only front-line staff may use this page."))(view)
 
 
 def admin_required(view: View) -> View:
-    return _guard({Role.ADMIN}, _("Only administrators may use this page."))(view)
+    return _guard(is_admin, _("Only administrators may use this page."))(view)

@@ -10,8 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts import selectors as people
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import STAFF_ROLES
+from aduan.accounts.models import User
+from aduan.accounts.permissions import is_staff_member, staff_roles
 from aduan.core.web import MultipleFileField, set_choices
 from aduan.organisation import selectors as org
 from aduan.organisation.models import TeamKind
@@ -30,7 +30,7 @@ class StaffLoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
-        if getattr(user, "role", None) not in STAFF_ROLES:
+        if not is_staff_member(user):
             raise forms.ValidationError(
                 _("This is the staff console. Customers log in on the customer portal."),
                 code="not_staff",
@@ -323,7 +323,7 @@ class UserForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_choices(self, "role", [(v, lbl) for v, lbl in Role.choices if v != Role.CUSTOMER])
+        set_choices(self, "role", staff_roles())
         set_choices(
             self,
             "teams",
@@ -340,7 +340,7 @@ class UserSearchForm(forms.Form):
         set_choices(
             self,
             "role",
-            [("", _("Any role"))] + [(v, lbl) for v, lbl in Role.choices if v != Role.CUSTOMER],
+            [("", _("Any role")), *staff_roles()],
         )
 
 

@@ -7,8 +7,8 @@ from typing import Any, cast
 
 from django.http import HttpRequest
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import ALL_TICKET_READERS, FRONT_STAFF, STAFF_ROLES
+from aduan.accounts import permissions as may
+from aduan.accounts.models import User
 from aduan.care.services.common import may_see_callbacks
 from aduan.notifications import selectors as notifications
 from aduan.organisation import selectors as org
@@ -44,24 +44,24 @@ def _nav(request: HttpRequest) -> str:
 
 def ui(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    role = getattr(user, "role", None) if user is not None and user.is_authenticated else None
     if request.path.startswith("/api/"):
         return {}
-    staff = role in STAFF_ROLES
-    person = cast(User, user)
+    # The menus ask the same capabilities as the services (accounts.permissions).
+    person = cast(User, user) if user is not None and user.is_authenticated else None
+    staff = person if person is not None and may.is_staff_member(person) else None
     return {
         "ui": {
-            "role": role,
-            "is_staff_member": staff,
-            "is_front_staff": role in FRONT_STAFF,
-            "reads_all_tickets": role in ALL_TICKET_READERS,
-            "is_division": role == Role.DIVISION,
-            "is_admin": role == Role.ADMIN,
-            "is_customer": role == Role.CUSTOMER,
+            "role": person.role if person is not None else None,
+            "is_staff_member": staff is not None,
+            "is_front_staff": person is not None and may.is_front_staff(person),
+            "reads_all_tickets": person is not None and may.reads_all_tickets(person),
+            "is_division": person is not None and may.is_division_staff(person),
+            "is_admin": person is not None and may.is_admin(person),
+            "is_customer": person is not None and may.is_customer(person),
             "organisation": org.organisation_name(),
             "nav": _nav(request),
             # Callables, so only a page that shows the console menu asks the database.
-            "sees_callbacks": partial(may_see_callbacks, person) if staff else False,
-            "unread_notifications": partial(notifications.unread_count, person) if staff else 0,
+            "sees_callbacks": partial(may_see_callbacks, staff) if staff else False,
+            "unread_notifications": partial(notifications.unread_count, staff) if staff else 0,
         }
     }

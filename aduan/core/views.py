@@ -7,8 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from aduan.accounts.models import Role
-from aduan.accounts.roles import STAFF_ROLES
+from aduan.accounts.permissions import is_customer, is_staff_member
 from aduan.accounts.services import set_language as save_language
 from aduan.core.errors import ApplicationError
 
@@ -17,10 +16,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """The front page: people who are logged in go to their own side of Aduan."""
     user = request.user
     if user.is_authenticated:
-        role = getattr(user, "role", None)
-        if role == Role.CUSTOMER:
+        if is_customer(user):
             return redirect("portal:home")
-        if role in STAFF_ROLES:
+        if is_staff_member(user):
             return redirect("console:home")
     return render(request, "core/home.html")
 

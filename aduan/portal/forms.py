@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from aduan.accounts.models import Role
+from aduan.accounts.permissions import is_customer
 from aduan.core.web import MultipleFileField, set_choices
 from aduan.customers.selectors import login_name_for
 from aduan.organisation import selectors as org
@@ -48,7 +48,7 @@ class PortalLoginForm(AuthenticationForm):
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
-        if getattr(user, "role", None) != Role.CUSTOMER:
+        if not is_customer(user):
             raise forms.ValidationError(
                 _("This is the customer portal. Staff log in on the console."), code="staff"
             )
@@ -161,4 +161,4 @@ class CustomerPasswordResetForm(PasswordResetForm):
     the same whether or not the address is known, so nobody learns who has an account."""
 
     def get_users(self, email: str) -> Iterator[Any]:
-        return (user for user in super().get_users(email) if user.role == Role.CUSTOMER)
+        return (user for user in super().get_users(email) if is_customer(user))

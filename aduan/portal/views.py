@@ -25,7 +25,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aduan.accounts.models import Role, User
+from aduan.accounts.models import User
+from aduan.accounts.permissions import is_customer
 from aduan.core.errors import ApplicationError, NotFound, ValidationFailed
 from aduan.core.web import apply_error, is_stale_version
 from aduan.customers import services as customer_services
@@ -42,7 +43,7 @@ from aduan.portal.forms import (
     VersionForm,
     WithdrawForm,
 )
-from aduan.tickets import selectors, services, workflow
+from aduan.tickets import permissions, selectors, services
 from aduan.tickets.attachments import add_attachment, check_file, download_response
 from aduan.tickets.models import FINAL_STATUSES, Status, Ticket
 
@@ -55,7 +56,7 @@ def customer_required(view: View) -> View:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("portal:login"))
-        if getattr(user, "role", None) != Role.CUSTOMER:
+        if not is_customer(user):
             # Staff have the console.
             return redirect("console:home")
         return view(request, *args, **kwargs)
@@ -233,7 +234,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     user = _me(request)
-    targets = workflow.allowed_targets(ticket.status, user.role, ticket.tier)
+    targets = permissions.allowed_moves(user, ticket)
     version = {"version": ticket.version}
     page_forms: dict[str, forms.Form] = {}
     if ticket.status not in FINAL_STATUSES:

@@ -16,7 +16,7 @@ from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.core.errors import NotFound
 from aduan.sla import clock as sla_clock
-from aduan.tickets import selectors, services, workflow
+from aduan.tickets import permissions, selectors, services
 from aduan.tickets.attachments import add_attachment, download_response
 from aduan.tickets.models import (
     Attachment,
@@ -140,7 +140,7 @@ class TicketOut(TicketSummary):
     @staticmethod
     def resolve_allowed_transitions(obj: Ticket, context: dict[str, Any]) -> list[str]:
         user = actor(context["request"])
-        return workflow.allowed_targets(obj.status, user.role, obj.tier)
+        return permissions.allowed_moves(user, obj)
 
 
 class TicketPage(Schema):
@@ -433,7 +433,7 @@ def timeline(request: HttpRequest, reference: Reference) -> list[TicketEvent]:
 def ticket_forwardings(request: HttpRequest, reference: Reference) -> list[Forwarding]:
     user = actor(request)
     ticket = get_visible_ticket(user, reference)
-    return list(selectors.visible_forwardings(user).filter(ticket=ticket).order_by("id"))
+    return list(permissions.visible_forwardings(user).filter(ticket=ticket).order_by("id"))
 
 
 @router.get("/tickets/{reference}/attachments", response={200: list[AttachmentOut], **ERRORS})
@@ -473,7 +473,7 @@ def download_attachment(request: HttpRequest, attachment_id: Id) -> FileResponse
 def list_forwardings(request: HttpRequest, filters: Query[ForwardingQuery]) -> list[Forwarding]:
     """The division inbox: forwarding forms sent to your divisions (all of them for the front
     line), newest first."""
-    forwardings = selectors.visible_forwardings(actor(request))
+    forwardings = permissions.visible_forwardings(actor(request))
     if filters.status:
         forwardings = forwardings.filter(status=filters.status)
     if filters.team:
@@ -485,7 +485,7 @@ def list_forwardings(request: HttpRequest, filters: Query[ForwardingQuery]) -> l
     "/forwardings/{forwarding_id}", response={200: ForwardingOut, **ERRORS}, tags=["divisions"]
 )
 def get_forwarding(request: HttpRequest, forwarding_id: Id) -> Forwarding:
-    forwarding = selectors.visible_forwardings(actor(request)).filter(pk=forwarding_id).first()
+    forwarding = permissions.visible_forwardings(actor(request)).filter(pk=forwarding_id).first()
     if forwarding is None:
         raise NotFound(_("No forwarding form %(id)s for you.") % {"id": forwarding_id})
     return forwarding
@@ -505,4 +505,4 @@ def respond(request: HttpRequest, forwarding_id: Id, payload: ResponseIn) -> For
             findings=payload.findings, solution=payload.solution, user_steps=payload.user_steps
         ),
     )
-    return selectors.visible_forwardings(actor(request)).get(pk=forwarding.pk)
+    return permissions.visible_forwardings(actor(request)).get(pk=forwarding.pk)

@@ -18,13 +18,12 @@ from django.db import transaction
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.audit.services import record
 from aduan.core.errors import Conflict, ValidationFailed
 from aduan.core.validation import clean_text
 from aduan.tickets.models import Attachment, EventKind, Status, TicketEvent
-from aduan.tickets.permissions import get_visible_ticket
+from aduan.tickets.permissions import get_visible_ticket, may_answer_customer
 
 ALLOWED_TYPES: dict[str, str] = {
     ".pdf": "application/pdf",
@@ -125,9 +124,10 @@ def add_attachment(
     ticket = get_visible_ticket(actor, reference, for_update=True)
     filename, content_type = check_file(name, file.size or 0)
     text = clean_text("note", note, max_length=2000, required=False)
-    if actor.role == Role.CUSTOMER and internal:
+    if actor.is_customer and internal:
         raise ValidationFailed([("internal", _("Customers cannot add internal files."))])
-    if actor.role not in FRONT_STAFF and actor.role != Role.CUSTOMER:
+    if not actor.is_customer and not may_answer_customer(actor, ticket):
+        # Division staff and verificators share files with the front line only.
         internal = True
     if ticket.status in (Status.CLOSED, Status.CANCELLED):
         raise Conflict(

@@ -36,6 +36,7 @@ from aduan.tickets.permissions import (
     get_visible_ticket,
     sees_internal,
     visibility_key,
+    visible_forwardings,
     visible_tickets,
 )
 
@@ -413,18 +414,6 @@ def ticket_attachments(user: User, ticket: Ticket) -> list[Attachment]:
     if not sees_internal(user):
         attachments = attachments.filter(internal=False)
     return list(attachments.order_by("id"))
-
-
-def visible_forwardings(user: User) -> QuerySet[Forwarding]:
-    from aduan.accounts.models import Role
-    from aduan.accounts.roles import ALL_TICKET_READERS
-
-    forwardings = Forwarding.objects.select_related("ticket", "team", "created_by", "responded_by")
-    if user.role in ALL_TICKET_READERS:
-        return forwardings
-    if user.role == Role.DIVISION:
-        return forwardings.filter(team__in=user.teams.all())
-    return forwardings.none()
 
 
 def visible_tickets_contains(user: User, ticket_id: int) -> bool:

@@ -2,7 +2,8 @@
 
 This table is the only place the rules live. The transition service checks every move
 against it, the API answers 409 with the allowed moves when a move is not in it, and the web
-UI shows only the buttons it allows.
+UI shows only the buttons it allows. Who may make a move is asked of
+``tickets.permissions.may_move``, which reads the roles column of this table.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aduan.accounts.models import Role
-from aduan.accounts.roles import FRONT_STAFF, MANAGEMENT, SUPERVISORS
-from aduan.tickets.models import Status, Tier
+from aduan.accounts.roles import FRONT_STAFF, SUPERVISORS
+from aduan.tickets.models import Status
 
 S = Status
 CUSTOMER = frozenset({Role.CUSTOMER})
@@ -80,15 +81,15 @@ def move_for(source: str, target: str) -> Move | None:
     return MOVES.get((source, target))
 
 
-def role_may(move: Move, role: str, tier: int) -> bool:
-    if role not in move.roles:
-        return False
-    return not (move.management_at_tier_3 and tier >= Tier.MANAGEMENT and role not in MANAGEMENT)
+_FROM: dict[str, list[Move]] = {}
+for _move in _MOVES:
+    _FROM.setdefault(_move.source, []).append(_move)
 
 
-def allowed_targets(source: str, role: str, tier: int) -> list[str]:
-    """The statuses a person with ``role`` may move a ticket in ``source`` to, in table order."""
-    return [m.target for m in _MOVES if m.source == source and role_may(m, role, tier)]
+def moves_from(source: str) -> list[Move]:
+    """The moves out of ``source``, in table order. Who may make them:
+    ``tickets.permissions.may_move`` and ``allowed_moves``."""
+    return _FROM.get(source, [])
 
 
 def all_targets(source: str) -> list[str]:

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from aduan.accounts import services as accounts
-from aduan.accounts.models import Role
+from aduan.accounts.permissions import is_division_staff
 from aduan.console.access import actor, staff_required
 from aduan.console.forms import StaffLoginForm
 from aduan.core.errors import ApplicationError
@@ -34,7 +34,7 @@ class LogoutView(auth_views.LogoutView):
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     """Division staff start at their inbox; everyone else at their queues."""
-    if actor(request).role == Role.DIVISION:
+    if is_division_staff(actor(request)):
         return redirect("console:inbox")
     return redirect("console:queues")
 

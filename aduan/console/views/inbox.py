@@ -13,7 +13,7 @@ from aduan.console.access import actor, staff_required
 from aduan.console.forms import ResponseForm
 from aduan.core.errors import ApplicationError, NotFound
 from aduan.core.web import apply_error, is_htmx
-from aduan.tickets import selectors, services
+from aduan.tickets import permissions, selectors, services
 from aduan.tickets.models import Forwarding, ForwardingStatus
 
 INBOX_LIMIT = 100
@@ -25,11 +25,11 @@ def _context(request: HttpRequest) -> dict[str, object]:
     status = request.GET.get("status") or "sent"
     if status not in STATUSES:
         status = "sent"
-    forwardings = selectors.visible_forwardings(user)
+    forwardings = permissions.visible_forwardings(user)
     if status != "all":
         forwardings = forwardings.filter(status=status)
     rows = list(forwardings.order_by("-id")[:INBOX_LIMIT])
-    waiting = selectors.visible_forwardings(user).filter(status=ForwardingStatus.SENT)
+    waiting = permissions.visible_forwardings(user).filter(status=ForwardingStatus.SENT)
     return {
         "rows": rows,
         "status": status,
@@ -51,7 +51,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _forwarding(request: HttpRequest, forwarding_id: int) -> Forwarding:
-    forwarding = selectors.visible_forwardings(actor(request)).filter(pk=forwarding_id).first()
+    forwarding = permissions.visible_forwardings(actor(request)).filter(pk=forwarding_id).first()
     if forwarding is None:
         raise Http404(_("No forwarding form %(id)s for you.") % {"id": forwarding_id})
     return forwarding

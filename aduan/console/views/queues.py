@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.permissions import is_front_staff
 from aduan.console import queues as q
 from aduan.console.access import actor, staff_required
 from aduan.console.forms import QueueFilterForm
@@ -27,7 +27,7 @@ def _context(request: HttpRequest) -> tuple[dict[str, Any], int]:
         team = teams[0] if teams else None
     queues = q.queues_for(user, team)
     by_key = {queue.key: queue for queue in queues}
-    key = request.GET.get("queue") or ("mine" if user.role in FRONT_STAFF else "all")
+    key = request.GET.get("queue") or ("mine" if is_front_staff(user) else "all")
     if key not in by_key:
         raise Http404("No such queue.")
     queue = by_key[key]

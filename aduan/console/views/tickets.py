@@ -1,7 +1,8 @@
 """The ticket page: details, customer panel, timeline, forwarding forms, attachments, and the
 actions this person may take, each one form posting to one service.
 
-Buttons come from ``tickets.workflow.allowed_targets`` and the role groups; the services
+Buttons come from the capabilities in ``tickets.permissions`` (moves: ``allowed_moves``,
+from the workflow table); the services
 check everything again. Every changing form carries the ticket's ``version``: a change made
 by someone else since the page was opened is refused (409) with a clear message instead of
 being overwritten.
@@ -22,8 +23,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.console.access import actor, staff_required
 from aduan.console.forms import (
     AttachForm,
@@ -37,7 +37,7 @@ from aduan.console.forms import (
 )
 from aduan.core.errors import ApplicationError, NotFound
 from aduan.core.web import apply_error, is_stale_version
-from aduan.tickets import selectors, services, workflow
+from aduan.tickets import permissions, selectors, services, workflow
 from aduan.tickets.attachments import add_attachment, download_response
 from aduan.tickets.models import (
     FINAL_STATUSES,
@@ -112,14 +112,13 @@ def _reply_channel(ticket: Ticket) -> str:
 def _forms(user: User, ticket: Ticket) -> dict[str, forms.Form]:
     """Blank forms for every action offered to ``user`` on ``ticket``."""
     version = {"version": ticket.version}
-    front = user.role in FRONT_STAFF
     active = ticket.status not in FINAL_STATUSES
     found: dict[str, forms.Form] = {}
-    if active and front:
+    if active and permissions.may_answer_customer(user, ticket):
         found["reply"] = MessageForm(prefix="reply", initial={"channel": _reply_channel(ticket)})
     if active:
         found["note"] = NoteForm(prefix="note")
-    if active and front:
+    if active and permissions.may_classify(user, ticket):
         found["classify"] = ClassifyForm(
             prefix="classify",
             initial={
@@ -134,7 +133,7 @@ def _forms(user: User, ticket: Ticket) -> dict[str, forms.Form]:
         )
         if ticket.assignee_id != user.pk and ticket.status in OPEN_STATUSES:
             found["take"] = TakeForm(prefix="take", initial=version)
-    targets = workflow.allowed_targets(ticket.status, user.role, ticket.tier)
+    targets = permissions.allowed_moves(user, ticket)
     for target in targets:
         if target == Status.FORWARDED:
             continue
@@ -142,13 +141,19 @@ def _forms(user: User, ticket: Ticket) -> dict[str, forms.Form]:
             prefix=f"move-{target}",
             initial={**version, "channel": _reply_channel(ticket)},
         )
-    if front and (ticket.status == Status.FORWARDED or Status.FORWARDED in targets):
+    if permissions.may_forward(user, ticket) and (
+        ticket.status == Status.FORWARDED or Status.FORWARDED in targets
+    ):
         found["forward"] = ForwardForm(prefix="forward", initial=version)
-    if front and ticket.status in OPEN_STATUSES and ticket.tier < Tier.MANAGEMENT:
+    if (
+        permissions.may_escalate(user, ticket)
+        and ticket.status in OPEN_STATUSES
+        and ticket.tier < Tier.MANAGEMENT
+    ):
         found["escalate"] = EscalateForm(
             prefix="escalate", initial=version, next_tier=ticket.tier + 1
         )
-    if active and user.role != Role.CUSTOMER:
+    if active and not user.is_customer:
         found["attach"] = AttachForm(prefix="attach")
     return found
 
@@ -193,7 +198,7 @@ def _page(
         f
         for f in forwardings
         if f.status == ForwardingStatus.SENT
-        and (user.role == Role.ADMIN or (user.role == Role.DIVISION and f.team_id in my_teams))
+        and permissions.may_answer_forwarding(user, f, my_team_ids=my_teams)
     ]
     context: dict[str, Any] = {
         "ticket": ticket,

@@ -7,6 +7,7 @@ writes the timeline entry and the audit entry, or raises and changes nothing. No
 assigns ``ticket.status`` (``status.apply_move`` does, for every service here).
 """
 
+from aduan.tickets.permissions import may_reopen_closed
 from aduan.tickets.services.changes import TicketChanges, update_ticket
 from aduan.tickets.services.common import AUDITED_FIELDS, BODY_MAX, SUBJECT_MAX
 from aduan.tickets.services.creation import MAX_BACKDATE, TicketInput, create_ticket
@@ -18,7 +19,7 @@ from aduan.tickets.services.intake import (
     receive_from_channel,
 )
 from aduan.tickets.services.messages import add_message
-from aduan.tickets.services.transitions import TransitionInput, may_reopen_closed, transition
+from aduan.tickets.services.transitions import TransitionInput, transition
 
 __all__ = [
     "AUDITED_FIELDS",

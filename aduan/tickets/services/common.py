@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.permissions import may_own_tickets
 from aduan.audit.services import record, snapshot
 from aduan.core.errors import Conflict
 from aduan.core.sequences import next_value
@@ -153,7 +153,7 @@ def find_assignee(errors: Errors, user_id: int | None) -> User | None:
     if user is None:
         errors.add("assignee_id", _("No active user with id %(id)s.") % {"id": user_id})
         return None
-    if user.role not in FRONT_STAFF:
+    if not may_own_tickets(user):
         errors.add(
             "assignee_id",
             _("%(user)s cannot own tickets (role: %(role)s).")

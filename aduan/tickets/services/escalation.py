@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
-from aduan.accounts.roles import FRONT_STAFF
 from aduan.audit.services import snapshot
-from aduan.core.errors import Conflict, PermissionDenied
+from aduan.core.errors import Conflict
+from aduan.core.permissions import require
 from aduan.core.validation import Errors, clean_text
 from aduan.organisation import selectors as org
 from aduan.tickets.models import EventKind, Status, Ticket, Tier
+from aduan.tickets.permissions import may_escalate
 from aduan.tickets.services.common import (
     AUDITED_FIELDS,
     BODY_MAX,
@@ -33,8 +34,7 @@ def escalate(
     (seed 001 step 6)."""
     ticket = lock_ticket(actor, reference)
     check_version(ticket, version)
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may escalate tickets."))
+    require(may_escalate, actor, ticket)
     text = clean_text("note", note, max_length=BODY_MAX)
     if ticket.status not in (
         Status.NEW,

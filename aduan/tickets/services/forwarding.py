@@ -8,14 +8,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
+from aduan.accounts.permissions import is_front_staff
 from aduan.audit.services import record, snapshot
-from aduan.core.errors import Conflict, NotFound, PermissionDenied
+from aduan.core.errors import Conflict, NotFound
+from aduan.core.permissions import require
 from aduan.core.validation import Errors, clean_text
 from aduan.organisation.models import TeamKind
 from aduan.tickets import workflow
 from aduan.tickets.models import EventKind, Forwarding, ForwardingStatus, Status, Ticket
+from aduan.tickets.permissions import may_answer_forwarding, may_forward
 from aduan.tickets.services.common import (
     BODY_MAX,
     add_event,
@@ -77,8 +79,7 @@ def forward(
     may be sent to a second division too."""
     ticket = lock_ticket(actor, reference)
     check_version(ticket, version)
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may forward tickets."))
+    require(may_forward, actor, ticket)
     note = clean_text("instructions", instructions, max_length=BODY_MAX)
     if ticket.status != Status.FORWARDED:
         move = workflow.move_for(ticket.status, Status.FORWARDED)
@@ -104,13 +105,10 @@ def respond_to_forwarding(*, actor: User, forwarding_id: int, data: DivisionResp
         .filter(pk=forwarding_id)
         .first()
     )
-    allowed = forwarding is not None and (
-        actor.role in (Role.ADMIN,)
-        or (actor.role == Role.DIVISION and actor.teams.filter(pk=forwarding.team_id).exists())
-    )
-    if forwarding is None or not allowed:
-        if forwarding is not None and actor.role in FRONT_STAFF:
-            raise PermissionDenied(_("Only the division it was forwarded to may answer it."))
+    if forwarding is None or not may_answer_forwarding(actor, forwarding):
+        # The front line sees the form, so it is told why; anyone else is told it is not there.
+        if forwarding is not None and is_front_staff(actor):
+            raise may_answer_forwarding.denied(actor, forwarding)
         raise NotFound(_("No forwarding form %(id)s for you.") % {"id": forwarding_id})
     if forwarding.status != ForwardingStatus.SENT:
         raise Conflict(

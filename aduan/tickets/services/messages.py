@@ -6,13 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.audit.services import record
-from aduan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from aduan.core.errors import Conflict, ValidationFailed
 from aduan.core.validation import clean_text
 from aduan.tickets import deadlines
 from aduan.tickets.models import EventKind, SolutionChannel, Status, TicketEvent
+from aduan.tickets.permissions import may_answer_customer
 from aduan.tickets.services.common import BODY_MAX, add_event, lock_ticket, save_ticket
 from aduan.tickets.services.status import apply_move
 
@@ -48,7 +48,7 @@ def add_message(
             field="status",
             extra={"current": ticket.status},
         )
-    if actor.role == Role.CUSTOMER:
+    if actor.is_customer:
         if internal:
             raise ValidationFailed([("internal", _("Customers cannot write internal notes."))])
         event = add_event(
@@ -58,7 +58,7 @@ def add_message(
             body=text,
             channel=channel_value or SolutionChannel.PORTAL,
         )
-    elif actor.role in FRONT_STAFF:
+    elif may_answer_customer(actor, ticket):
         if internal:
             event = add_event(ticket, EventKind.NOTE, actor, body=text, internal=True)
         else:
@@ -80,10 +80,7 @@ def add_message(
                 apply_move(ticket, actor, Status.OPEN, note="")
     else:
         if not internal:
-            raise PermissionDenied(
-                _("Your role writes internal notes only; the front line answers the customer."),
-                field="internal",
-            )
+            raise may_answer_customer.denied(actor, ticket)
         event = add_event(ticket, EventKind.NOTE, actor, body=text, internal=True)
     # The timeline keeps what was said; the audit log records who added it, like every change.
     record(

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import SUPERVISORS
-from aduan.core.errors import PermissionDenied, ValidationFailed
+from aduan.accounts.models import User
+from aduan.core.errors import ValidationFailed
+from aduan.core.permissions import require
 from aduan.core.validation import clean_text
 from aduan.tickets import workflow
 from aduan.tickets.models import EventKind, SolutionChannel, Status, Ticket
+from aduan.tickets.permissions import may_move
 from aduan.tickets.services.common import BODY_MAX, add_event, check_version, lock_ticket
 from aduan.tickets.services.forwarding import forward_to_division
 from aduan.tickets.services.status import apply_move, refusal
@@ -46,18 +47,7 @@ def transition(*, actor: User, reference: str, data: TransitionInput) -> Ticket:
     move = workflow.move_for(ticket.status, target)
     if move is None:
         raise refusal(ticket, actor, target)
-    if not workflow.role_may(move, actor.role, ticket.tier):
-        if actor.role in move.roles:
-            raise PermissionDenied(
-                _("At tier 3 only management (director or manager) may do this."), field="to"
-            )
-        if target in workflow.all_targets(ticket.status):
-            raise PermissionDenied(
-                _("Your role (%(role)s) may not move a ticket to '%(to)s'.")
-                % {"role": actor.get_role_display(), "to": target},
-                field="to",
-            )
-        raise refusal(ticket, actor, target)
+    require(may_move, actor, ticket, target)
     note = clean_text("note", data.note, max_length=BODY_MAX, required=move.needs_note)
     if target == Status.FORWARDED:
         forward_to_division(ticket, actor, team_code=data.team, instructions=note)
@@ -79,14 +69,10 @@ def transition(*, actor: User, reference: str, data: TransitionInput) -> Ticket:
         raise ValidationFailed([("channel", _("Only used when resolving."))])
     if data.team:
         raise ValidationFailed([("team", _("Only used when forwarding to a division."))])
-    if actor.role == Role.CUSTOMER and target == Status.OPEN:
+    if actor.is_customer and target == Status.OPEN:
         # The customer's own words about what still fails belong in their timeline.
         add_event(
             ticket, EventKind.CUSTOMER_MESSAGE, actor, body=note, channel=SolutionChannel.PORTAL
         )
     apply_move(ticket, actor, target, note=note, channel=channel)
     return ticket
-
-
-def may_reopen_closed(user: User) -> bool:
-    return user.role in SUPERVISORS
