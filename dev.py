@@ -21,6 +21,7 @@ import tempfile
 import time
 import venv
 from pathlib import Path
+from xml.etree import ElementTree
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -28,6 +29,7 @@ BIN = VENV / "bin"
 PYTHON = BIN / "python"
 STAMP = VENV / ".aduan-installed"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/aduan"
+NO_TESTS = 5  # pytest's exit code when it collected no tests
 
 
 def say(message: str) -> None:
@@ -208,20 +210,30 @@ def suite(args: argparse.Namespace) -> None:
         label = f"PostgreSQL ({args.database_url})"
         roles = ("admin", "agent")
     say(f"pytest on {label}")
-    run(BIN / "pytest", "-q", "-p", "no:cacheprovider", *args.pytest_args, env=env)
+    junit = [f"--junitxml={args.junitxml}"] if args.junitxml else []
+    code = run(
+        BIN / "pytest", "-q", "-p", "no:cacheprovider", *args.pytest_args, *junit, env=env,
+        check=False,
+    )  # fmt: skip
+    if code == NO_TESTS:
+        say(f"pytest collected no tests on {label}: check the selection")
+    if code != 0:
+        sys.exit(code)
     if not args.quick:
         schemathesis(env, label.split(" ")[0], roles)
 
 
-def run_suites(suites: list[list[str]], serial: bool) -> None:
-    """``dev.py suite`` once per database. Side by side unless ``serial``: a test run is
-    mostly one Python process waiting on its database, so two of them share two cores
-    well. Each one's output is shown when it ends."""
+def run_suites(suites: list[list[str]], serial: bool) -> int:
+    """``dev.py suite`` once per database; the first failing exit code, or 0. Side by side
+    unless ``serial``: a test run is mostly one Python process waiting on its database, so
+    two of them share two cores well. Each one's output is shown when it ends."""
     commands = [[str(PYTHON), str(ROOT / "dev.py"), "suite", *suite_args] for suite_args in suites]
     if serial or len(commands) == 1:
+        failed = 0
         for command in commands:
-            run(*command)
-        return
+            code = run(*command, check=False)
+            failed = failed or code
+        return failed
     logs = Path(tempfile.mkdtemp(prefix="aduan-suites-"))
     running: list[tuple[subprocess.Popen[bytes], Path]] = []
     for n, command in enumerate(commands):
@@ -241,8 +253,36 @@ def run_suites(suites: list[list[str]], serial: bool) -> None:
         say("that suite " + ("passed" if code == 0 else f"FAILED (exit {code})"))
         sys.stdout.flush()
         failed = failed or code
-    if failed:
-        sys.exit(failed)
+    return failed
+
+
+def pytest_counts(junit: Path) -> tuple[int, int, int] | None:
+    """``(passed, failed, skipped)`` from a pytest JUnit XML file, None without one (pytest
+    never started, or was killed). A test that failed and also errored in its teardown is
+    one test case, counted once as failed; an error while collecting counts as failed."""
+    try:
+        root = ElementTree.parse(junit).getroot()
+    except (OSError, ElementTree.ParseError):
+        return None
+    passed = failed = skipped = 0
+    for case in root.iter("testcase"):
+        outcomes = {child.tag for child in case}
+        if outcomes & {"failure", "error"}:
+            failed += 1
+        elif "skipped" in outcomes:
+            skipped += 1
+        else:
+            passed += 1
+    return passed, failed, skipped
+
+
+def summary(junits: list[Path]) -> tuple[str, bool]:
+    """The closing line summing every database's pytest run, and whether it is complete
+    (every run left its results and at least one test ran)."""
+    counts = [pytest_counts(junit) for junit in junits]
+    passed, failed, skipped = (sum(c[i] for c in counts if c is not None) for i in range(3))
+    complete = None not in counts and passed + failed + skipped > 0
+    return f"Summary: {passed} passed, {failed} failed, {skipped} skipped", complete
 
 
 def test(args: argparse.Namespace) -> None:
@@ -268,18 +308,32 @@ def test(args: argparse.Namespace) -> None:
     ran_pg = postgres_reachable(pg_url)
     if not ran_pg and require_pg:
         sys.exit(f"PostgreSQL at {pg_url} is not reachable, and this run requires it.")
+    results = Path(tempfile.mkdtemp(prefix="aduan-results-"))
+    junits = [results / "sqlite.xml"]
     options = [*(["--quick"] if args.quick else []), "--", *pytest_args]
-    suites = [options]
+    suites = [["--junitxml", str(junits[0]), *options]]
     if ran_pg:
-        suites.append(["--database-url", pg_url, *options])
+        junits.append(results / "postgresql.xml")
+        suites.append(["--database-url", pg_url, "--junitxml", str(junits[1]), *options])
     else:
         say(f"PostgreSQL at {pg_url} not reachable: skipped the PostgreSQL run")
-    run_suites(suites, serial=args.serial)
-    (ROOT / "data").mkdir(exist_ok=True)
-    (ROOT / "data" / "last-test-run").write_text(
-        f"sqlite=ok postgresql={'ok' if ran_pg else 'skipped'}\n"
-    )
-    say("All checks passed" + ("" if ran_pg else " (PostgreSQL run skipped)"))
+    failed = run_suites(suites, serial=args.serial)
+    line, complete = summary(junits)
+    shutil.rmtree(results, ignore_errors=True)
+    if not complete:
+        say("Some pytest run left no results, or no test ran: see above")
+        failed = failed or 1
+    if not failed:
+        (ROOT / "data").mkdir(exist_ok=True)
+        (ROOT / "data" / "last-test-run").write_text(
+            f"sqlite=ok postgresql={'ok' if ran_pg else 'skipped'}\n"
+        )
+        say("All checks passed" + ("" if ran_pg else " (PostgreSQL run skipped)"))
+    # The last line of the run (and of CI's log): how many tests ran, both databases
+    # together, after the fuzzing's own output.
+    print(line, flush=True)
+    if failed:
+        sys.exit(failed)
 
 
 def main() -> None:
@@ -302,6 +356,7 @@ def main() -> None:
     p_suite = commands.add_parser("suite", help="one database's tests (called by test)")
     p_suite.add_argument("--database-url", default="")
     p_suite.add_argument("--quick", action="store_true")
+    p_suite.add_argument("--junitxml", default="", help="where pytest writes its results")
     p_suite.add_argument("pytest_args", nargs="*")
     p_suite.set_defaults(func=suite)
     args = parser.parse_args()
