@@ -3,16 +3,15 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import STAFF_ROLES
+from aduan.accounts.models import User
+from aduan.accounts.permissions import may_list_users, staff_logins
 from aduan.accounts.services import issue_token, revoke_token
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code
-from aduan.core.errors import PermissionDenied
+from aduan.core.permissions import require
 
 router = Router(tags=["auth"])
 RoleName = Literal[
@@ -79,9 +78,8 @@ class UserQuery(Schema):
 def users(request: HttpRequest, filters: Query[UserQuery]) -> list[UserOut]:
     """Staff directory, for choosing an assignee. Staff only."""
     user = actor(request)
-    if user.role not in STAFF_ROLES:
-        raise PermissionDenied(_("Only staff may list users."))
-    people = User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER)
+    require(may_list_users, user)
+    people = User.objects.filter(staff_logins(), is_active=True)
     if filters.team:
         people = people.filter(teams__code=filters.team)
     if filters.role:

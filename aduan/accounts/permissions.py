@@ -108,6 +108,7 @@ def staff_roles() -> list[tuple[str, StrOrPromise]]:
     return [(value, label) for value, label in Role.choices if value != Role.CUSTOMER]
 
 
-def gets_site_admin(role: str) -> bool:
-    """Administrators also get Django's admin site (is_staff, is_superuser)."""
+def is_admin_role(role: str) -> bool:
+    """Whether ``role`` makes a login an administrator: it also gets Django's admin site
+    (is_staff, is_superuser), and an administrator may not take it from themselves."""
     return role == Role.ADMIN

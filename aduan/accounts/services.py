@@ -18,9 +18,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import ApiToken, Role, User
+from aduan.accounts import permissions
+from aduan.accounts.models import ApiToken, User
+from aduan.accounts.permissions import may_manage_users
 from aduan.audit.services import record, snapshot
-from aduan.core.errors import ApplicationError, NotFound, PermissionDenied
+from aduan.core.errors import ApplicationError, NotFound
+from aduan.core.permissions import require
 from aduan.core.validation import Errors
 
 # Refreshing last_used_at on every request would write a row per request; once an hour is
@@ -201,8 +204,7 @@ def save_user(*, actor: User, user_id: int | None, data: UserInput) -> User:
     Administrators only. Customers get their logins on the portal, not here."""
     from aduan.organisation.models import Team
 
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators may manage users."))
+    require(may_manage_users, actor)
     if user_id is None:
         user = User()
     else:
@@ -220,10 +222,10 @@ def save_user(*, actor: User, user_id: int | None, data: UserInput) -> User:
             errors.add("username", str(exc.messages[0]))
         if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
             errors.add("username", _("This user name is taken."))
-    staff_roles = [role for role in Role.values if role != Role.CUSTOMER]
+    staff_roles = [str(value) for value, _label in permissions.staff_roles()]
     if data.role not in staff_roles:
         errors.add("role", _("Must be one of: %(choices)s.") % {"choices": ", ".join(staff_roles)})
-    if user.pk and user.role == Role.CUSTOMER:
+    if user.pk and user.is_customer:
         errors.add("role", _("Customer logins are managed on the customer portal."))
     user.first_name = errors.text(
         "first_name", data.first_name, max_length=150, required=False, single_line=True
@@ -246,14 +248,13 @@ def save_user(*, actor: User, user_id: int | None, data: UserInput) -> User:
         errors.add(
             "teams", _("Unknown or inactive team '%(code)s'.") % {"code": ", ".join(unknown)}
         )
-    if user.pk == actor.pk and (not data.is_active or data.role != Role.ADMIN):
+    if user.pk == actor.pk and (not data.is_active or not permissions.is_admin_role(data.role)):
         errors.add("role", _("You cannot take away your own administrator access."))
     user.username = username
     user.role = data.role
     user.is_active = data.is_active
     # Administrators also get Django's admin site for the rare settings.
-    user.is_staff = data.role == Role.ADMIN
-    user.is_superuser = data.role == Role.ADMIN
+    user.is_staff = user.is_superuser = permissions.is_admin_role(data.role)
     if data.password:
         _password_errors(errors, data.password, user)
     elif user.pk is None:

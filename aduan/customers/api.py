@@ -7,14 +7,15 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.api import rendering
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Id
-from aduan.core.errors import NotFound, PermissionDenied
+from aduan.core.errors import NotFound
+from aduan.core.permissions import require
 from aduan.customers import selectors, services
 from aduan.customers.models import Customer
+from aduan.customers.permissions import may_look_up_customers
 from aduan.customers.phones import display_phone
 
 router = Router(tags=["customers"])
@@ -87,8 +88,7 @@ class CustomerQuery(Schema):
 
 def _staff(request: HttpRequest) -> User:
     user = actor(request)
-    if user.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may look up customers."))
+    require(may_look_up_customers, user)
     return user
 
 
@@ -118,7 +118,7 @@ def register(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
 def my_record(request: HttpRequest) -> Customer:
     """A customer's own record."""
     user = actor(request)
-    customer = Customer.objects.filter(user=user).first() if user.role == Role.CUSTOMER else None
+    customer = Customer.objects.filter(user=user).first() if user.is_customer else None
     if customer is None:
         raise NotFound(_("Your login is not linked to a customer record."))
     return customer

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
-from aduan.accounts.roles import FRONT_STAFF
 from aduan.audit.services import record, snapshot
-from aduan.core.errors import Conflict, NotFound, PermissionDenied
+from aduan.core.errors import Conflict, NotFound
+from aduan.core.permissions import require
 from aduan.core.validation import Errors
 from aduan.customers.models import Customer
+from aduan.customers.permissions import may_manage_customers
 from aduan.customers.phones import InvalidPhoneNumber, normalise_phone
 
 AUDITED = (
@@ -68,11 +69,6 @@ class CustomerInput:
     language: str | None = _UNSET
     notes: str | None = _UNSET
     is_verified: bool = _UNSET
-
-
-def _require_staff(actor: User) -> None:
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may manage customers."))
 
 
 def _apply(
@@ -149,7 +145,7 @@ def register_customer(
     ``require_contact=False`` is for senders on social media, known only by their account on
     that channel (aduan.channels.webhooks keeps the account)."""
     if actor is not None:
-        _require_staff(actor)
+        require(may_manage_customers, actor)
     customer = Customer(created_by=actor)
     errors = Errors()
     _apply(customer, data, errors, creating=True, require_contact=require_contact)
@@ -164,7 +160,7 @@ def register_customer(
 
 @transaction.atomic
 def update_customer(*, actor: User, customer_id: int, data: CustomerInput) -> Customer:
-    _require_staff(actor)
+    require(may_manage_customers, actor)
     customer = Customer.objects.select_for_update().filter(pk=customer_id).first()
     if customer is None:
         raise NotFound(_("No customer %(id)s.") % {"id": customer_id})
@@ -236,7 +232,7 @@ def sign_up(*, data: SignUpInput) -> User:
     login = _existing_login(username)
     # Someone who signed up before but never opened the link may sign up again: the new
     # password replaces the old one and a new link is sent.
-    if login is not None and (login.is_active or login.last_login or login.role != Role.CUSTOMER):
+    if login is not None and (login.is_active or login.last_login or not login.is_customer):
         errors.add(
             "email" if email else "phone",
             _("There is already a login for %(name)s. Log in instead.") % {"name": username},
