@@ -11,7 +11,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from aduan.care import matching
 from aduan.care.models import CareSettings, HardComplaintPhrase
 from aduan.care.services import callbacks, common, hard
-from aduan.tickets import lifecycle
+from aduan.tickets import signals as ticket_signals
 from aduan.tickets.models import Status, Ticket
 from aduan.tickets.workflow import REOPEN_SOURCES
 
@@ -34,9 +34,9 @@ def _status(
         hard.check_repeats(ticket, actor)
 
 
-lifecycle.ticket_created.connect(_created, dispatch_uid="care-created")
-lifecycle.ticket_classified.connect(_classified, dispatch_uid="care-classified")
-lifecycle.status_changed.connect(_status, dispatch_uid="care-status")
+ticket_signals.ticket_created.connect(_created, dispatch_uid="care-created")
+ticket_signals.ticket_classified.connect(_classified, dispatch_uid="care-classified")
+ticket_signals.status_changed.connect(_status, dispatch_uid="care-status")
 
 
 def _clear_settings(**kwargs: Any) -> None:

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.accounts.models import Role
 from aduan.audit.services import record
 from aduan.core.errors import Conflict
 from aduan.core.validation import Errors, clean_text
 from aduan.customers.models import Customer
 from aduan.organisation import selectors as org
-from aduan.tickets import deadlines, lifecycle, workflow
+from aduan.tickets import deadlines, signals, workflow
 from aduan.tickets.models import EventKind, Status, Ticket, TicketEvent, Tier
 from aduan.tickets.services.common import (
     BODY_MAX,
@@ -76,7 +77,7 @@ def receive_from_channel(
         ticket, EventKind.CREATED, None, channel=channel_row.code, status=ticket.status, **extra
     )
     audit_ticket(None, "ticket.created", ticket, {})
-    lifecycle.ticket_created.send(sender=Ticket, ticket=ticket, actor=None)
+    signals.ticket_created.send(sender=Ticket, ticket=ticket, actor=None)
     if follows is not None:
         add_event(
             follows,
@@ -125,7 +126,7 @@ def receive_channel_message(
     # Only the customer's own portal login may stand as the author: whatever the message
     # claims, it never becomes a staff member's words.
     user = customer.user if customer.user_id else None
-    author = user if user is not None and user.is_customer else None
+    author = user if user is not None and user.role == Role.CUSTOMER else None
     extra = dict(details or {})
     if customer.pk != ticket.customer_id:
         extra["customer_id"] = customer.pk

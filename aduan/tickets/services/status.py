@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from aduan.accounts.models import User
 from aduan.audit.services import record, snapshot
 from aduan.core.errors import Conflict
-from aduan.tickets import deadlines, lifecycle, workflow
+from aduan.tickets import deadlines, signals, workflow
 from aduan.tickets.models import (
     EventKind,
     Forwarding,
@@ -18,14 +18,13 @@ from aduan.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from aduan.tickets.permissions import allowed_moves
 from aduan.tickets.services.common import AUDITED_FIELDS, add_event, audit_ticket, save_ticket
 
 
 def refusal(ticket: Ticket, actor: User, target: str) -> Conflict:
     """The 409 for a move the workflow table does not have, with the moves allowed to this
     person."""
-    allowed = allowed_moves(actor, ticket)
+    allowed = workflow.allowed_targets(ticket.status, actor.role, ticket.tier)
     return Conflict(
         _(
             "Ticket %(reference)s is %(status)s; it cannot move to '%(target)s'. "
@@ -88,7 +87,7 @@ def apply_move(
         add_event(ticket, EventKind.SOLUTION_REPORT, actor, body=note, channel=channel)
     TicketEvent.objects.bulk_create(sla_events)
     audit_ticket(actor, "ticket.status", ticket, before)
-    lifecycle.status_changed.send(
+    signals.status_changed.send(
         sender=Ticket, ticket=ticket, actor=actor, source=source, target=target
     )
 
