@@ -9,6 +9,7 @@ and processed once. Through the functions, the pipe command and a real IMAP serv
 from __future__ import annotations
 
 import re
+import subprocess
 import uuid
 
 import pytest
@@ -223,3 +224,29 @@ def test_imap_stores_messages_sharing_a_message_id_and_takes_a_redelivery_as_a_d
     # The pipe delivers the first once more (the mail server also had a copy): a duplicate.
     again = inbound.ingest(first, source="pipe")
     assert not again.created and again.message.pk == rows[0].pk
+
+
+def test_deliveries_of_one_message_at_the_same_moment_store_it_once(live_db):
+    message_id = f"<race-{uuid.uuid4().hex}@contoh.co.id>"
+    raw = mail(message_id=message_id, sender="pipa@contoh.co.id")
+    copies = [raw, relayed(raw, "mx2"), relayed(raw, "mx3"), relayed(raw, "mx4")]
+    processes = [
+        live_db.popen("ingest-email", stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        for _copy in copies
+    ]
+    # Every copy is handed over before any process is waited for (they fit a pipe's buffer).
+    for process, copy in zip(processes, copies, strict=True):
+        assert process.stdin is not None
+        process.stdin.write(copy)
+        process.stdin.close()
+    for process in processes:
+        process.wait(timeout=120)
+    outputs = [process.stdout.read() if process.stdout else b"" for process in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0]
+    rows = live_db.query(
+        "SELECT count(*), sum(duplicates), count(DISTINCT ticket_id) FROM mail_inboundmessage "
+        "WHERE message_id = ?",
+        (message_id,),
+    )
+    assert rows == [(1, 3, 1)]
+    assert len({output.strip() for output in outputs}) == 1, outputs
