@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
-from aduan.accounts.roles import FRONT_STAFF
 from aduan.audit.services import snapshot
-from aduan.core.errors import Conflict, PermissionDenied
+from aduan.core.errors import Conflict
+from aduan.core.permissions import require
 from aduan.core.validation import Errors, clean_text
 from aduan.organisation.models import TeamKind
 from aduan.tickets import deadlines, signals
 from aduan.tickets.models import EventKind, Status, Ticket
+from aduan.tickets.permissions import may_classify
 from aduan.tickets.services.common import (
     AUDITED_FIELDS,
     SUBJECT_MAX,
@@ -50,8 +51,7 @@ class TicketChanges:
 def update_ticket(*, actor: User, reference: str, changes: TicketChanges) -> Ticket:
     """Classify (seed 000 1.1.3), reprioritise, move to another team or assign."""
     ticket = lock_ticket(actor, reference)
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may classify or assign tickets."))
+    require(may_classify, actor, ticket)
     check_version(ticket, changes.version)
     if ticket.status in (Status.CLOSED, Status.CANCELLED):
         raise Conflict(

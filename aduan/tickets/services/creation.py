@@ -9,15 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.core.errors import PermissionDenied
+from aduan.core.permissions import require
 from aduan.core.validation import Errors, clean_text
 from aduan.customers.models import Customer
 from aduan.organisation import selectors as org
 from aduan.organisation.models import ChannelKind, TeamKind
 from aduan.tickets import deadlines, signals
 from aduan.tickets.models import EventKind, Status, Ticket, Tier
+from aduan.tickets.permissions import may_record_complaint
 from aduan.tickets.services.common import (
     BODY_MAX,
     SUBJECT_MAX,
@@ -53,6 +54,7 @@ class TicketInput:
 def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
     """Record a complaint. Staff enter it for a registered customer (seed 001 step 9) and it
     opens at once; a customer files their own on the portal and it waits as ``new``."""
+    require(may_record_complaint, actor)
     errors = Errors()
     now = timezone.now()
     subject = errors.check(
@@ -63,7 +65,7 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
         "description", lambda: clean_text("description", data.description, max_length=BODY_MAX)
     )
     customer: Customer | None
-    if actor.role == Role.CUSTOMER:
+    if actor.is_customer:
         customer = Customer.objects.filter(user=actor).first()
         if customer is None:
             raise PermissionDenied(_("Your login is not linked to a customer record."))
@@ -80,7 +82,7 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
         ):
             if value is not None:
                 errors.add(field, _("Only staff may set this field."))
-    elif actor.role in FRONT_STAFF:
+    else:
         channel_code = data.channel
         customer = None
         if data.customer_id is None:
@@ -94,11 +96,9 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
                 errors.add(
                     "customer_id", _("No customer with id %(id)s.") % {"id": data.customer_id}
                 )
-    else:
-        raise PermissionDenied(_("Your role may not record complaints."))
 
     channel = find_channel(errors, channel_code)
-    if actor.role == Role.CUSTOMER and channel is not None and channel.kind != ChannelKind.WEB:
+    if actor.is_customer and channel is not None and channel.kind != ChannelKind.WEB:
         errors.add("channel", _("Complaints filed on the portal use the web channel."))
     category = find_category(errors, data.category)
     priority = find_priority(errors, data.priority)
@@ -137,7 +137,7 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
         team=team,
         assignee=assignee,
         tier=tier,
-        status=Status.NEW if actor.role == Role.CUSTOMER else Status.OPEN,
+        status=Status.NEW if actor.is_customer else Status.OPEN,
         received_at=received,
         created_by=actor,
     )

@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role
 from aduan.audit.services import record
 from aduan.core.errors import Conflict
 from aduan.core.validation import Errors, clean_text
@@ -126,7 +125,7 @@ def receive_channel_message(
     # Only the customer's own portal login may stand as the author: whatever the message
     # claims, it never becomes a staff member's words.
     user = customer.user if customer.user_id else None
-    author = user if user is not None and user.role == Role.CUSTOMER else None
+    author = user if user is not None and user.is_customer else None
     extra = dict(details or {})
     if customer.pk != ticket.customer_id:
         extra["customer_id"] = customer.pk

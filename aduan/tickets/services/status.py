@@ -18,13 +18,14 @@ from aduan.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from aduan.tickets.permissions import allowed_moves
 from aduan.tickets.services.common import AUDITED_FIELDS, add_event, audit_ticket, save_ticket
 
 
 def refusal(ticket: Ticket, actor: User, target: str) -> Conflict:
     """The 409 for a move the workflow table does not have, with the moves allowed to this
     person."""
-    allowed = workflow.allowed_targets(ticket.status, actor.role, ticket.tier)
+    allowed = allowed_moves(actor, ticket)
     return Conflict(
         _(
             "Ticket %(reference)s is %(status)s; it cannot move to '%(target)s'. "
