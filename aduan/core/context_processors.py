@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from aduan.accounts import permissions as may
 from aduan.accounts.models import User
-from aduan.care.services.common import may_see_callbacks
+from aduan.care.permissions import may_see_callbacks
 from aduan.notifications import selectors as notifications
 from aduan.organisation import selectors as org
 

@@ -17,9 +17,10 @@ from aduan.api.schemas import ERRORS, Id
 from aduan.care import selectors
 from aduan.care.api.common import PersonOut, Text, TicketBrief, person, require_staff, ticket_brief
 from aduan.care.models import Callback
+from aduan.care.permissions import may_see_callbacks
 from aduan.care.services import callbacks
-from aduan.care.services.common import may_see_callbacks
-from aduan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from aduan.core.errors import NotFound, ValidationFailed
+from aduan.core.permissions import require
 
 router = Router()
 
@@ -100,8 +101,7 @@ class CallbackReportOut(Schema):
 
 
 def _callers(user: User) -> None:
-    if not may_see_callbacks(user):
-        raise PermissionDenied(_("Only tier-2 outbound agents and team leaders see callbacks."))
+    require(may_see_callbacks, user)
 
 
 @router.get("/callbacks", response={200: list[CallbackOut], **ERRORS})

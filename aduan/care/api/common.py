@@ -5,25 +5,22 @@ from __future__ import annotations
 import datetime
 from typing import Annotated, Any
 
-from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
 from aduan.accounts.models import User
-from aduan.accounts.roles import FRONT_STAFF, STAFF_ROLES
-from aduan.core.errors import PermissionDenied
+from aduan.accounts.permissions import is_front_staff, is_staff_member
+from aduan.core.permissions import require
 
 Text = Annotated[str, Field(max_length=10_000)]
 
 
 def require_staff(user: User) -> None:
-    if user.role not in STAFF_ROLES:
-        raise PermissionDenied(_("Only staff may do this."))
+    require(is_staff_member, user)
 
 
 def require_front(user: User) -> None:
-    if user.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may do this."))
+    require(is_front_staff, user)
 
 
 def person(user: User | None) -> dict[str, Any] | None:

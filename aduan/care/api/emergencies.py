@@ -13,7 +13,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from aduan.accounts.models import User
-from aduan.accounts.roles import STAFF_ROLES
+from aduan.accounts.permissions import is_staff_member
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.care import selectors
@@ -136,7 +136,7 @@ class EmergencyQuery(Schema):
 
 def _emergency_out(user: User, emergency_id: int) -> SuperEmergency:
     found = selectors.emergencies().filter(pk=emergency_id).first()
-    if found is None or user.role not in STAFF_ROLES:
+    if found is None or not is_staff_member(user):
         raise NotFound(_("No super emergency %(id)s.") % {"id": emergency_id})
     get_visible_ticket(user, found.ticket.reference)
     return found

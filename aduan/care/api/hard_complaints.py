@@ -7,7 +7,6 @@ import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -17,9 +16,9 @@ from aduan.api.schemas import ERRORS, Id, Reference
 from aduan.care import selectors
 from aduan.care.api.common import PersonOut, Text, TicketBrief, person, require_staff, ticket_brief
 from aduan.care.models import HardComplaint, HardComplaintPhrase
+from aduan.care.permissions import may_see_hard_complaints
 from aduan.care.services import hard
-from aduan.care.services.common import may_see_hard_complaints
-from aduan.core.errors import PermissionDenied
+from aduan.core.permissions import require
 from aduan.tickets.permissions import get_visible_ticket
 
 router = Router()
@@ -129,8 +128,7 @@ def hard_complaint_queue(request: HttpRequest, filters: Query[QueueQuery]) -> li
     """The hard-complaint queue of the support desk, oldest first (staff who may read every
     ticket; not division staff)."""
     user = actor(request)
-    if not may_see_hard_complaints(user):
-        raise PermissionDenied(_("Only staff who may read every ticket see this queue."))
+    require(may_see_hard_complaints, user)
     return selectors.hard_complaint_queue(
         status=filters.status, before=filters.before, limit=filters.limit
     )

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aduan.accounts.models import User
-from aduan.accounts.roles import SUPERVISORS
 from aduan.audit.services import record, snapshot
 from aduan.care.models import (
     Callback,
@@ -27,14 +26,17 @@ from aduan.care.models import (
     Promise,
     PromiseStatus,
 )
+from aduan.care.permissions import may_call_back
 from aduan.care.services import special
-from aduan.care.services.common import care_settings, event, may_call_back
-from aduan.core.errors import Conflict, NotFound, PermissionDenied
+from aduan.care.services.common import care_settings, event
+from aduan.core.errors import Conflict, NotFound
+from aduan.core.permissions import require
 from aduan.core.validation import Errors
 from aduan.notifications import services as notifications
 from aduan.organisation.selectors import Directory
 from aduan.tickets import services as ticket_services
 from aduan.tickets.models import EventKind, Status, Ticket
+from aduan.tickets.permissions import may_reopen_closed
 
 REMARKS_MAX = 5_000
 REOPEN_TITLE = gettext_lazy("%(reference)s: the customer says it is not solved; please reopen")
@@ -107,8 +109,7 @@ AUDITED = ["status", "attempts", "reached", "solved", "satisfaction", "remarks"]
 def record_outcome(*, actor: User, callback_id: int, data: Outcome) -> OutcomeResult:
     """Record one call: not reached (try again, up to the attempts allowed), or the
     customer's answer."""
-    if not may_call_back(actor):
-        raise PermissionDenied(_("Only tier-2 outbound agents and team leaders record callbacks."))
+    require(may_call_back, actor)
     callback = (
         Callback.objects.select_for_update(of=("self",))
         .select_related("ticket")
@@ -201,7 +202,7 @@ def record_outcome(*, actor: User, callback_id: int, data: Outcome) -> OutcomeRe
 def _reopen(ticket: Ticket, actor: User, remarks: str, result: OutcomeResult) -> None:
     note = remarks or str(DEFAULT_REOPEN_NOTE)
     if ticket.status == Status.RESOLVED or (
-        ticket.status == Status.CLOSED and actor.role in SUPERVISORS
+        ticket.status == Status.CLOSED and may_reopen_closed(actor)
     ):
         ticket_services.transition(
             actor=actor,

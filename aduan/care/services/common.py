@@ -1,4 +1,5 @@
-"""What the care services share: the settings, who may do what, and timeline writes."""
+"""What the care services share: the settings and timeline writes (who may do what:
+aduan.care.permissions)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,10 @@ from typing import Any
 from django.db.models import F
 from django.utils import timezone
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import ALL_TICKET_READERS
+from aduan.accounts.models import User
 from aduan.audit.services import record
 from aduan.care.models import CareSettings
 from aduan.core.cache import TtlCache
-from aduan.organisation.models import TeamKind
 from aduan.tickets.models import Ticket, TicketEvent
 
 
@@ -68,58 +67,6 @@ def _load_settings() -> Settings:
         callback_max_attempts=row.callback_max_attempts,
         unsatisfied_at_most=row.unsatisfied_at_most,
     )
-
-
-# --- who may do what ------------------------------------------------------------------------
-
-
-def in_support_team(user: User) -> bool:
-    return user.teams.filter(kind=TeamKind.SUPPORT, is_active=True).exists()
-
-
-def is_support_desk(user: User) -> bool:
-    """Seed 004's "Support HC": the support team's agents and leaders, coordinators and
-    administrators."""
-    if not user.is_active:
-        return False
-    if user.role in (Role.ADMIN, Role.COORDINATOR):
-        return True
-    return user.role in (Role.AGENT, Role.LEADER) and in_support_team(user)
-
-
-def may_call_back(user: User) -> bool:
-    """Seed 004 5.2.8 and 5.3.9: tier-2 outbound agents (the support team) or a team
-    leader call the customer back."""
-    if not user.is_active:
-        return False
-    if user.role in (Role.ADMIN, Role.LEADER):
-        return True
-    return user.role == Role.AGENT and in_support_team(user)
-
-
-def may_see_hard_complaints(user: User) -> bool:
-    """Who sees the hard-complaint queue: those who may read every ticket. Division staff
-    see only what was forwarded to them, so not this list of other customers' tickets."""
-    return user.role in ALL_TICKET_READERS
-
-
-def may_see_callbacks(user: User) -> bool:
-    """Who sees the callback list: those who call back, and the support desk."""
-    return may_call_back(user) or is_support_desk(user)
-
-
-def support_desk() -> list[User]:
-    """Everyone to tell when something lands on the support desk."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            role__in=(Role.AGENT, Role.LEADER),
-            teams__kind=TeamKind.SUPPORT,
-            teams__is_active=True,
-        )
-        .distinct()
-        .order_by("id")
-    ) or list(User.objects.filter(is_active=True, role=Role.COORDINATOR).order_by("id"))
 
 
 # --- ticket writes --------------------------------------------------------------------------

@@ -11,12 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aduan.accounts.models import Role, User
+from aduan.accounts.models import User
 from aduan.audit.services import record, snapshot
 from aduan.care.models import EmergencyStatus, ExternalGroup, ProgressUpdate, SuperEmergency
+from aduan.care.permissions import (
+    may_close_emergency,
+    may_handle_emergency,
+    may_raise_emergency,
+    support_desk,
+)
 from aduan.care.services import webhooks
-from aduan.care.services.common import event, is_support_desk, set_flags, support_desk
-from aduan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aduan.care.services.common import event, set_flags
+from aduan.core.errors import Conflict, NotFound, ValidationFailed
+from aduan.core.permissions import require
 from aduan.core.validation import clean_text
 from aduan.notifications import services as notifications
 from aduan.tickets.models import OPEN_STATUSES, EventKind, Ticket
@@ -25,7 +32,6 @@ from aduan.tickets.permissions import get_visible_ticket
 TEXT_MAX = 10_000
 RAISED_TITLE = gettext_lazy("Super emergency %(reference)s raised by %(leader)s")
 PROGRESS_TITLE = gettext_lazy("Progress on super emergency %(reference)s")
-RAISERS = frozenset({Role.LEADER, Role.ADMIN})
 
 
 def _emergency(emergency_id: int, *, for_update: bool = True) -> SuperEmergency:
@@ -47,8 +53,7 @@ def _open(emergency: SuperEmergency) -> None:
 def raise_emergency(*, actor: User, reference: str, reason: str) -> SuperEmergency:
     """Seed 004 5.2.1-5.2.3: the team leader handling the customer raises the ticket to
     super emergency; the support desk takes it from there."""
-    if actor.role not in RAISERS:
-        raise PermissionDenied(_("Only a team leader may raise a super emergency."))
+    require(may_raise_emergency, actor)
     ticket = get_visible_ticket(actor, reference, for_update=True)
     text = clean_text("reason", reason, max_length=TEXT_MAX)
     if ticket.status not in OPEN_STATUSES:
@@ -89,8 +94,7 @@ def raise_emergency(*, actor: User, reference: str, reason: str) -> SuperEmergen
 
 
 def _support_only(actor: User) -> None:
-    if not is_support_desk(actor):
-        raise PermissionDenied(_("Only the support desk handles super emergencies."))
+    require(may_handle_emergency, actor)
 
 
 @transaction.atomic
@@ -274,10 +278,7 @@ def record_progress(
 def close(*, actor: User, emergency_id: int, note: str = "") -> SuperEmergency:
     """The repair is done: the support desk or the raising team leader closes it."""
     emergency = _emergency(emergency_id)
-    if not (is_support_desk(actor) or actor.pk == emergency.raised_by_id):
-        raise PermissionDenied(
-            _("Only the support desk or the team leader who raised it may close it.")
-        )
+    require(may_close_emergency, actor, emergency)
     _open(emergency)
     text = clean_text("note", note, max_length=TEXT_MAX, required=False)
     before = emergency.status

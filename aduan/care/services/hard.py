@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.audit.services import record
 from aduan.care import matching
 from aduan.care.models import (
@@ -28,14 +27,15 @@ from aduan.care.models import (
     HardComplaintPhrase,
     HardComplaintStatus,
 )
-from aduan.care.services.common import (
-    care_settings,
-    event,
-    is_support_desk,
-    set_flags,
+from aduan.care.permissions import (
+    may_edit_phrases,
+    may_follow_up_hard,
+    may_mark_hard,
     support_desk,
 )
-from aduan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from aduan.care.services.common import care_settings, event, set_flags
+from aduan.core.errors import Conflict, NotFound, ValidationFailed
+from aduan.core.permissions import require
 from aduan.core.validation import Errors, clean_text
 from aduan.notifications import services as notifications
 from aduan.tickets.models import EventKind, Ticket, TicketEvent
@@ -161,8 +161,7 @@ def set_criteria(*, actor: User, reference: str, criteria: list[str], note: str 
     """The agent ticks the criteria they heard on the call (replacing earlier ticks; the
     counted "repeat" criterion stays). No criteria at all: no longer a hard complaint."""
     ticket = get_visible_ticket(actor, reference, for_update=True)
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may mark hard complaints."))
+    require(may_mark_hard, actor)
     unknown = [c for c in criteria if c not in TICKED_CRITERIA]
     if unknown:
         raise ValidationFailed(
@@ -194,8 +193,7 @@ def follow_up(
 ) -> HardComplaint:
     """The support desk records what it did (seed 004 5.1.3-5.1.6): pulled the ticket,
     processed it, sent it to the regional group, received progress."""
-    if not is_support_desk(actor):
-        raise PermissionDenied(_("Only the support desk follows up hard complaints."))
+    require(may_follow_up_hard, actor)
     ticket = get_visible_ticket(actor, reference, for_update=True)
     complaint = HardComplaint.objects.select_for_update().filter(ticket=ticket).first()
     if complaint is None or not ticket.is_hard_complaint:
@@ -247,8 +245,7 @@ class PhraseInput:
 
 
 def _require_admin(actor: User) -> None:
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators may edit the phrase list."))
+    require(may_edit_phrases, actor)
 
 
 def _clean_phrase(data: PhraseInput) -> tuple[str, str, str]:

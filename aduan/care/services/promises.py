@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.accounts.system import system_user
 from aduan.audit.services import record
 from aduan.care.models import Promise, PromiseKind, PromiseStatus
-from aduan.care.services.common import care_settings, event, support_desk
-from aduan.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from aduan.care.permissions import may_guard_promises, may_make_promise, support_desk
+from aduan.care.services.common import care_settings, event
+from aduan.core.errors import ApplicationError, Conflict, NotFound
+from aduan.core.permissions import require
 from aduan.core.validation import Errors
 from aduan.notifications import services as notifications
 from aduan.organisation.selectors import Directory
@@ -52,12 +53,12 @@ class PromiseInput:
 
 def _guardian(errors: Errors, actor: User, guardian_id: int | None) -> User | None:
     if guardian_id is None:
-        if actor.role == Role.LEADER:
+        if may_guard_promises(actor):
             return actor
         errors.add("guardian_id", _("Name the team leader who guards this promise."))
         return None
     guardian = User.objects.filter(pk=guardian_id, is_active=True).first()
-    if guardian is None or guardian.role != Role.LEADER:
+    if guardian is None or not may_guard_promises(guardian):
         errors.add(
             "guardian_id", _("User %(id)s is not an active team leader.") % {"id": guardian_id}
         )
@@ -69,8 +70,7 @@ def _guardian(errors: Errors, actor: User, guardian_id: int | None) -> User | No
 def make_promise(*, actor: User, reference: str, data: PromiseInput) -> Promise:
     """Record a promise to the customer. Refused when the guardian already guards
     ``promise_cap`` promise tickets."""
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may make promises to customers."))
+    require(may_make_promise, actor)
     ticket = get_visible_ticket(actor, reference, for_update=True)
     errors = Errors()
     description = errors.text("description", data.description, max_length=TEXT_MAX)
@@ -160,7 +160,7 @@ def _promise(actor: User, promise_id: int) -> Promise:
         .filter(pk=promise_id)
         .first()
     )
-    if promise is None or actor.role not in FRONT_STAFF:
+    if promise is None or not may_make_promise(actor):
         raise NotFound(_("No promise %(id)s.") % {"id": promise_id})
     if promise.status != PromiseStatus.ACTIVE:
         raise Conflict(

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.audit.services import record
 from aduan.care.models import SpecialAction, SpecialActionStatus
+from aduan.care.permissions import may_decide_special_action, may_request_special_action
 from aduan.care.services.common import event
-from aduan.core.errors import Conflict, NotFound, PermissionDenied
+from aduan.core.errors import Conflict, NotFound
+from aduan.core.permissions import require
 from aduan.core.validation import clean_text
 from aduan.notifications import services as notifications
 from aduan.organisation.selectors import Directory
@@ -24,7 +25,6 @@ from aduan.tickets.models import EventKind, Ticket
 from aduan.tickets.permissions import get_visible_ticket
 
 TEXT_MAX = 10_000
-DECIDERS = frozenset({Role.DIRECTOR, Role.ADMIN})
 REQUESTED_TITLE = gettext_lazy("Special action needed on %(reference)s")
 DECIDED_TITLE = gettext_lazy("The director decided a special action on %(reference)s")
 
@@ -62,8 +62,7 @@ def _create(ticket: Ticket, actor: User | None, reason: str, *, automatic: bool)
 @transaction.atomic
 def request(*, actor: User, reference: str, reason: str) -> SpecialAction:
     """Bring the director in: the customer stays unsatisfied."""
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may ask the director for special action."))
+    require(may_request_special_action, actor)
     ticket = get_visible_ticket(actor, reference, for_update=True)
     text = clean_text("reason", reason, max_length=TEXT_MAX)
     if SpecialAction.objects.filter(ticket=ticket, status=SpecialActionStatus.REQUESTED).exists():
@@ -84,8 +83,7 @@ def request_automatically(*, ticket: Ticket, reason: str) -> SpecialAction | Non
 @transaction.atomic
 def decide(*, actor: User, action_id: int, decision: str) -> SpecialAction:
     """The director records the special action to take."""
-    if actor.role not in DECIDERS:
-        raise PermissionDenied(_("Only the director or a manager decides special actions."))
+    require(may_decide_special_action, actor)
     action = (
         SpecialAction.objects.select_for_update(of=("self",))
         .select_related("ticket", "requested_by")

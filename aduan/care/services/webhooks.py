@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from aduan.care.models import DeliveryStatus, ExternalGroup, SuperEmergency, WebhookDelivery
-from aduan.care.services.common import support_desk
+from aduan.care.permissions import support_desk
 from aduan.notifications import services as notifications
 
 logger = logging.getLogger(__name__)

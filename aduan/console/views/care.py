@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from aduan.accounts.models import User
 from aduan.care import selectors as care
 from aduan.care.models import Callback, CallbackStatus
+from aduan.care.permissions import may_call_back, may_see_callbacks, may_see_hard_complaints
 from aduan.care.services import callbacks
-from aduan.care.services.common import may_call_back, may_see_callbacks, may_see_hard_complaints
 from aduan.console.access import actor, staff_required
 from aduan.console.forms import CallbackOutcomeForm
 from aduan.core.errors import ApplicationError, NotFound
@@ -50,7 +50,7 @@ def hard_complaints(request: HttpRequest) -> HttpResponse:
 
 def _callers(user: User) -> None:
     if not may_see_callbacks(user):
-        raise PermissionDenied(_("Only tier-2 outbound agents and team leaders see callbacks."))
+        raise PermissionDenied(may_see_callbacks.message(user))
 
 
 def _callback_page(
