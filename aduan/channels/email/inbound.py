@@ -392,7 +392,9 @@ def _handle(message: InboundMessage, *, force: bool) -> None:
         if reason:
             message.status, message.reason = InboundStatus.IGNORED, reason
             if reason == "bounce":
-                outbound.mark_bounced(parsed.returned_ids or parsed.thread_ids, parsed.text)
+                # The returned mail's headers name it; failing that (or when they name mail
+                # that is not ours), the bounce's In-Reply-To/References do.
+                outbound.mark_bounced([*parsed.returned_ids, *parsed.thread_ids], parsed.text)
             _keep_attachments(message, parsed, None)
             return
     address = sender_address(parsed, message.envelope_from)

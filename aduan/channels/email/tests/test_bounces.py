@@ -80,6 +80,18 @@ def test_a_bounce_naming_our_mail_only_in_in_reply_to_marks_it(org):
     assert ack.status == "bounced"
 
 
+def test_a_report_returning_headers_of_other_mail_still_marks_ours_by_in_reply_to(org):
+    ack = sent_acknowledgement()
+    bounce = report(
+        "failed",
+        "<forwarded-by-someone@else.example>",
+        headers=f"Auto-Submitted: auto-replied\nIn-Reply-To: {ack.message_id}\n",
+    )
+    assert inbound.ingest(bounce, source="pipe").message.reason == "bounce"
+    ack.refresh_from_db()
+    assert ack.status == "bounced"
+
+
 def test_a_delay_notice_is_ignored_and_marks_nothing(org):
     ack = sent_acknowledgement()
     tickets = Ticket.objects.count()
