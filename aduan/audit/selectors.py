@@ -1,29 +1,26 @@
 """Reads of the audit log: one ticket's history for staff, the whole log for auditors.
 
-Who may read is checked here, so the API and any later page ask the same question."""
+Who may read is asked of aduan.audit.permissions here, so the API and any later page ask
+the same question."""
 
 from __future__ import annotations
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import ALL_TICKET_READERS
+from aduan.accounts.models import User
 from aduan.audit.models import AuditEntry
-from aduan.core.errors import PermissionDenied
+from aduan.audit.permissions import may_read_audit, may_read_ticket_history
+from aduan.core.permissions import require
 from aduan.tickets.models import Attachment, Forwarding
 from aduan.tickets.permissions import get_visible_ticket
 
-# Who may read the whole log: the people an ISO auditor talks to.
-AUDITORS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.VERIFICATOR})
 TICKET_HISTORY_LIMIT = 500
 
 
 def ticket_history(user: User, reference: str) -> list[AuditEntry]:
     """Every recorded change to the ticket, its forwarding forms and attachments, newest
     first (the latest ``TICKET_HISTORY_LIMIT``). Staff who may read the ticket only."""
-    if user.role not in ALL_TICKET_READERS:
-        raise PermissionDenied(_("Only staff may read the audit log."))
+    require(may_read_ticket_history, user)
     ticket = get_visible_ticket(user, reference)
     forwarding_ids = [
         str(pk) for pk in Forwarding.objects.filter(ticket=ticket).values_list("pk", flat=True)
@@ -49,10 +46,7 @@ def audit_log(
     limit: int = 50,
 ) -> list[AuditEntry]:
     """The whole audit log, newest first, for administrators, directors and verificators."""
-    if user.role not in AUDITORS:
-        raise PermissionDenied(
-            _("Only administrators, directors and verificators may read the whole audit log.")
-        )
+    require(may_read_audit, user)
     entries = AuditEntry.objects.all()
     if object_type:
         entries = entries.filter(object_type=object_type)

@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
+from aduan.accounts.models import User
 from aduan.audit.services import record, snapshot
-from aduan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from aduan.core.errors import NotFound, ValidationFailed
+from aduan.core.permissions import require
 from aduan.organisation import selectors
 from aduan.organisation.models import Category, Priority, Team, TeamKind
+from aduan.organisation.permissions import may_configure_organisation
 
 M = TypeVar("M", bound=models.Model)
 TEAM_FIELDS = ("code", "name", "kind", "email", "is_active")
@@ -26,8 +28,7 @@ PRIORITY_FIELDS = ("code", "name", "rank", "response_hours", "resolution_hours",
 
 
 def _require_admin(actor: User) -> None:
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators may change the organisation's settings."))
+    require(may_configure_organisation, actor)
 
 
 def _load(model: type[M], pk: int | None) -> M:

@@ -14,12 +14,13 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from aduan.accounts.models import User
-from aduan.accounts.roles import STAFF_ROLES
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id, Reference
-from aduan.core.errors import PermissionDenied, ValidationFailed
+from aduan.core.errors import ValidationFailed
+from aduan.core.permissions import require
 from aduan.sla import clock, configuration, selectors, services
 from aduan.sla.models import BusinessCalendar, EscalationStep, SlaEvent, SlaPolicy
+from aduan.sla.permissions import may_read_service_levels
 from aduan.tickets.models import Ticket
 from aduan.tickets.permissions import get_visible_ticket
 
@@ -37,8 +38,7 @@ ClockName = Literal["business", "calendar"]
 
 
 def _staff(user: User) -> None:
-    if user.role not in STAFF_ROLES:
-        raise PermissionDenied(_("Only staff may read the service levels."))
+    require(may_read_service_levels, user)
 
 
 class PolicyOut(Schema):

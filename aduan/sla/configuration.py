@@ -14,9 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
+from aduan.accounts.models import User
 from aduan.audit.services import record, snapshot
-from aduan.core.errors import Conflict, NotFound, PermissionDenied
+from aduan.core.errors import Conflict, NotFound
+from aduan.core.permissions import require
 from aduan.core.validation import Errors
 from aduan.organisation import selectors as org
 from aduan.sla.models import (
@@ -28,6 +29,7 @@ from aduan.sla.models import (
     SlaPolicy,
     Trigger,
 )
+from aduan.sla.permissions import may_configure_service_levels
 
 MAX_MINUTES = 525_600
 POLICY_FIELDS = [
@@ -50,8 +52,7 @@ _UNSET: Any = object()
 
 
 def require_admin(actor: User) -> None:
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators may change service levels."))
+    require(may_configure_service_levels, actor)
 
 
 @dataclass(frozen=True)
