@@ -17,6 +17,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import hashlib
+import re
 
 from aduan.channels.email.parsing import normalise_msgid
 
@@ -75,11 +76,15 @@ TRANSPORT_PREFIXES = (
     "x-forefront-antispam-",
 )
 NO_MESSAGE_ID = "@no-message-id.invalid>"
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 
 
 def header_message_id(raw: bytes) -> str:
     """The message's own Message-ID, normalised, or ``""``."""
-    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    # Only the header block is read: decoding a 40 MB body to find one header costs seconds.
+    end = _BLANK_LINE.search(raw)
+    head = raw[: end.end()] if end else raw
+    headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
     return normalise_msgid(str(headers.get("Message-ID", "") or ""))
 
 
