@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.channels.email import templates
 from aduan.channels.email.models import (
     InboundAttachment,
@@ -19,7 +18,13 @@ from aduan.channels.email.models import (
     OutboundKind,
     OutboundMessage,
 )
-from aduan.core.errors import NotFound, PermissionDenied
+from aduan.channels.email.permissions import (
+    may_configure_mail,
+    may_read_mail_of_ticket,
+    may_see_outgoing_mail,
+)
+from aduan.core.errors import NotFound
+from aduan.core.permissions import require
 from aduan.tickets.permissions import visible_tickets
 
 # The list never loads the bytes, the full text or the HTML.
@@ -46,8 +51,7 @@ def inbound_messages(
     actor: User, *, status: str | None = None, cursor: str | None = None, limit: int = 50
 ) -> tuple[list[InboundMessage], str | None]:
     """Newest first; administrators only (the messages of every customer are here)."""
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators may do this."))
+    require(may_configure_mail, actor)
     rows: QuerySet[InboundMessage] = InboundMessage.objects.defer(*_LIST_DEFER).select_related(
         "ticket"
     )
@@ -66,10 +70,10 @@ def inbound_message(actor: User, message_id: int, *, with_raw: bool = False) -> 
         rows = rows.defer("raw")
     message = rows.filter(pk=message_id).first()
     allowed = message is not None and (
-        actor.role == Role.ADMIN
+        may_configure_mail(actor)
         or (
             not with_raw
-            and actor.role in FRONT_STAFF | {Role.VERIFICATOR, Role.DIVISION}
+            and may_read_mail_of_ticket(actor)
             and message.ticket_id is not None
             and visible_tickets(actor).filter(pk=message.ticket_id).exists()
         )
@@ -83,7 +87,7 @@ def inbound_attachment(actor: User, message_id: int, attachment_id: int) -> Inbo
     """One file of an inbound message, withheld ones and those of ignored or failed messages
     included: administrators only (a withheld file may be a program or a web page)."""
     item = None
-    if actor.role == Role.ADMIN:
+    if may_configure_mail(actor):
         item = InboundAttachment.objects.filter(pk=attachment_id, message_id=message_id).first()
     if item is None:
         raise NotFound(
@@ -101,8 +105,7 @@ def outbound_messages(
     cursor: str | None = None,
     limit: int = 50,
 ) -> tuple[list[OutboundMessage], str | None]:
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may see outgoing mail."))
+    require(may_see_outgoing_mail, actor)
     rows = OutboundMessage.objects.select_related("ticket").filter(
         ticket__in=visible_tickets(actor)
     ) | OutboundMessage.objects.select_related("ticket").filter(ticket__isnull=True)
@@ -117,8 +120,7 @@ def outbound_messages(
 
 
 def outbound_message(actor: User, outbound_id: int) -> OutboundMessage:
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may see outgoing mail."))
+    require(may_see_outgoing_mail, actor)
     message = OutboundMessage.objects.select_related("ticket").filter(pk=outbound_id).first()
     if message is None or (
         message.ticket_id is not None
@@ -139,8 +141,7 @@ class EffectiveTemplate:
 
 def effective_templates(actor: User) -> list[EffectiveTemplate]:
     """Every kind in every language: the organisation's wording or the built-in one."""
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators may do this."))
+    require(may_configure_mail, actor)
     own = {(row.kind, row.language): row for row in MailTemplate.objects.all()}
     result = []
     for kind in OutboundKind.values:

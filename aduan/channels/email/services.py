@@ -1,6 +1,7 @@
 """What people do with mail in Aduan: administrators re-run messages that failed, edit the
 templates and configure mailboxes; front-line staff send a failed mail again. Each function
-checks the role, changes the rows and writes the audit entry, or raises."""
+asks its capability (channels.email.permissions), changes the rows and writes the audit
+entry, or raises."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ from dataclasses import dataclass, fields
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
-from aduan.accounts.roles import FRONT_STAFF
+from aduan.accounts.models import User
 from aduan.audit.services import record, snapshot
 from aduan.channels import cache
 from aduan.channels.email import inbound, outbound, templates
@@ -26,14 +26,15 @@ from aduan.channels.email.models import (
     OutboundStatus,
     Security,
 )
-from aduan.core.errors import Conflict, NotFound, PermissionDenied
+from aduan.channels.email.permissions import may_configure_mail, may_resend_mail
+from aduan.core.errors import Conflict, NotFound
+from aduan.core.permissions import require
 from aduan.core.validation import Errors
 from aduan.tickets.permissions import visible_tickets
 
 
 def require_admin(actor: User) -> None:
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators may do this."))
+    require(may_configure_mail, actor)
 
 
 def retry_inbound(*, actor: User, message_id: int, force: bool = False) -> InboundMessage:
@@ -69,8 +70,7 @@ RESENDABLE = (OutboundStatus.FAILED, OutboundStatus.BOUNCED, OutboundStatus.SUPP
 @transaction.atomic
 def resend_outbound(*, actor: User, outbound_id: int) -> OutboundMessage:
     """Queue a mail that failed, bounced or was held back by the cap once more."""
-    if actor.role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may send mail again."))
+    require(may_resend_mail, actor)
     message = OutboundMessage.objects.select_for_update().filter(pk=outbound_id).first()
     if message is None or (
         message.ticket_id is not None

@@ -17,7 +17,6 @@ from ninja import Query, Router, Schema, Status
 from ninja.security import APIKeyHeader
 from pydantic import Field, field_validator
 
-from aduan.accounts.roles import FRONT_STAFF
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id
 from aduan.channels.webhooks import services, signing
@@ -26,7 +25,9 @@ from aduan.channels.webhooks.models import (
     OutboundDelivery,
     WebhookEndpoint,
 )
-from aduan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from aduan.channels.webhooks.permissions import may_see_channel_replies
+from aduan.core.errors import NotFound, ValidationFailed
+from aduan.core.permissions import require
 
 router = Router(tags=["channels"])
 MAX_FILE_BASE64 = 5 * 1024 * 1024
@@ -327,8 +328,7 @@ def list_deliveries(
 ) -> list[OutboundDelivery]:
     """Replies posted (or being posted) to the channel's gateway, newest first, with their
     delivery state (front-line staff)."""
-    if actor(request).role not in FRONT_STAFF:
-        raise PermissionDenied(_("Only front-line staff may see replies sent on channels."))
+    require(may_see_channel_replies, actor(request))
     rows = OutboundDelivery.objects.select_related("ticket").filter(channel__code=code)
     if filters.status:
         rows = rows.filter(status=filters.status)

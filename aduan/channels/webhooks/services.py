@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.accounts.models import Role, User
+from aduan.accounts.models import User
 from aduan.audit.services import record
 from aduan.channels import delivery
 from aduan.channels.email.text import clean, single_line
@@ -30,13 +30,14 @@ from aduan.channels.webhooks.models import (
     OutboundDelivery,
     WebhookEndpoint,
 )
+from aduan.channels.webhooks.permissions import may_configure_webhooks
 from aduan.core.errors import (
     ApplicationError,
     Conflict,
     NotFound,
-    PermissionDenied,
     ValidationFailed,
 )
+from aduan.core.permissions import require
 from aduan.core.validation import Errors
 from aduan.customers.models import Customer
 from aduan.customers.phones import InvalidPhoneNumber, normalise_phone
@@ -331,8 +332,7 @@ def message_from_payload(payload: dict[str, Any]) -> MessageIn:
 
 
 def require_admin(actor: User) -> None:
-    if actor.role != Role.ADMIN:
-        raise PermissionDenied(_("Only administrators may do this."))
+    require(may_configure_webhooks, actor)
 
 
 def retry(*, actor: User, message_id: int) -> Received:
