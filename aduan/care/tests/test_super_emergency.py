@@ -35,6 +35,10 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # One request at a time: a client that stops sending mid-request would otherwise
+            # hold the server, and close() with it, for ever.
+            timeout = 10
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = self.rfile.read(length)
