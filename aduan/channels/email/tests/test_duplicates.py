@@ -8,6 +8,7 @@ and processed once. Through the functions, the pipe command and a real IMAP serv
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import uuid
@@ -250,3 +251,38 @@ def test_deliveries_of_one_message_at_the_same_moment_store_it_once(live_db):
     )
     assert rows == [(1, 3, 1)]
     assert len({output.strip() for output in outputs}) == 1, outputs
+
+
+# --- messages stored before the fingerprint existed ------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_fingerprints_existing_messages_so_their_redeliveries_are_duplicates():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("mail", "0001_initial")])
+    old = executor.loader.project_state([("mail", "0001_initial")]).apps
+    with_id = mail(message_id="<sebelum@contoh.co.id>")
+    without_id = b"From: a@contoh.co.id\nSubject: Lama\n\nTanpa Message-ID.\n"
+    for raw, message_id in [
+        (with_id, "<sebelum@contoh.co.id>"),
+        (without_id, f"<{hashlib.sha256(without_id).hexdigest()}@no-message-id.invalid>"),
+    ]:
+        old.get_model("mail", "InboundMessage").objects.create(
+            message_id=message_id,
+            source="pipe",
+            raw=raw,
+            size=len(raw),
+            sha256=hashlib.sha256(raw).hexdigest(),
+            status="processed",
+        )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes("mail"))
+
+    for raw in (with_id, without_id):
+        again = inbound.store(relayed(raw), source="imap")
+        assert not again.created, "a redelivery of a message stored before the upgrade"
+        assert bytes(InboundMessage.objects.get(pk=again.message.pk).raw) == raw
+    assert InboundMessage.objects.count() == 2
