@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import quopri
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,17 @@ def unencoded_part(text: str) -> bytes:
     """The bytes of a part written without a transfer encoding and followed by a boundary:
     the line break before the boundary belongs to the boundary (RFC 2046, 5.1.1)."""
     return text.removesuffix("\n").encode()
+
+
+def unencoded_part_hashes(text: str) -> dict[str, str]:
+    """``sha256`` of such a part as written (LF line endings: what a pipe gets) and
+    ``sha256_crlf`` as an IMAP server hands the message out (CRLF): without a transfer
+    encoding the line endings are the transport's."""
+    data = unencoded_part(text)
+    return {
+        "sha256": sha256(data),
+        "sha256_crlf": sha256(re.sub(rb"\r\n|\r|\n", b"\r\n", data)),
+    }
 
 
 def big_pdf() -> bytes:

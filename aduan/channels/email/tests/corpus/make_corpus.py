@@ -34,7 +34,7 @@ from aduan.channels.email.tests.corpus.kit import (
     qp,
     sha256,
     text_plain,
-    unencoded_part,
+    unencoded_part_hashes,
 )
 
 # --- plain text in every encoding and charset ----------------------------------------------
@@ -872,7 +872,7 @@ add(
             "filename": "keluhan.eml",
             "content_type": "message/rfc822",
             "accepted": True,
-            "sha256": sha256(unencoded_part(INNER)),
+            **unencoded_part_hashes(INNER),
         }
     ],
 )
@@ -951,7 +951,7 @@ add(
             "filename": "invite.ics",
             "content_type": "text/calendar",
             "accepted": False,
-            "sha256": sha256(unencoded_part(CALENDAR)),
+            **unencoded_part_hashes(CALENDAR),
         }
     ],
 )
