@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import datetime
 import functools
+import importlib.util
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 UTC = datetime.UTC
@@ -49,13 +52,30 @@ class CalendarClock:
 @functools.lru_cache(maxsize=64)
 def indonesian_holidays(year: int, collective_leave: bool) -> frozenset[datetime.date]:
     """Indonesia's public holidays of ``year`` and, if asked, its collective leave days."""
-    # Imported here: the package takes a tenth of a second to load, which every process that
-    # sets up Django (the mail pipe) would otherwise pay before it does anything.
-    import holidays as holidays_package
-
     categories = ("public", "government") if collective_leave else ("public",)
-    days = holidays_package.country_holidays("ID", years=year, categories=categories)
+    days = _indonesia()(years=year, categories=categories)
     return frozenset(days.keys())
+
+
+@functools.cache
+def _indonesia() -> Any:
+    """The ``holidays`` package's Indonesia, loaded on first use and on its own: the package
+    imports all of its 150 countries first (0.15 s of CPU, the larger part of opening a ticket
+    from a piped mail: docs/performance.md). Falls back to the package's own lookup."""
+    import holidays
+
+    name = "holidays.countries.indonesia"
+    if name in sys.modules:
+        return sys.modules[name].Indonesia
+    try:
+        path = Path(holidays.__file__).with_name("countries") / "indonesia.py"
+        spec = importlib.util.spec_from_file_location("aduan.sla._holidays_id", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.Indonesia
+    except Exception:
+        return holidays.country_holidays("ID").__class__
 
 
 @dataclass(frozen=True)
