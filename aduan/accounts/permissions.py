@@ -108,6 +108,11 @@ def staff_roles() -> list[tuple[str, StrOrPromise]]:
     return [(value, label) for value, label in Role.choices if value != Role.CUSTOMER]
 
 
+def is_staff_role(role: str) -> bool:
+    """Whether an administrator may give ``role`` to a staff login."""
+    return role in Role.values and role != Role.CUSTOMER
+
+
 def is_admin_role(role: str) -> bool:
     """Whether ``role`` makes a login an administrator: it also gets Django's admin site
     (is_staff, is_superuser), and an administrator may not take it from themselves."""

@@ -222,8 +222,8 @@ def save_user(*, actor: User, user_id: int | None, data: UserInput) -> User:
             errors.add("username", str(exc.messages[0]))
         if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
             errors.add("username", _("This user name is taken."))
-    staff_roles = [str(value) for value, _label in permissions.staff_roles()]
-    if data.role not in staff_roles:
+    if not permissions.is_staff_role(data.role):
+        staff_roles = [str(value) for value, _label in permissions.staff_roles()]
         errors.add("role", _("Must be one of: %(choices)s.") % {"choices": ", ".join(staff_roles)})
     if user.pk and user.is_customer:
         errors.add("role", _("Customer logins are managed on the customer portal."))

@@ -82,7 +82,7 @@ def visible_forwardings(user: User) -> QuerySet[Forwarding]:
 
 def sees_internal(user: User) -> bool:
     """Internal notes, internal files and the front line's events are for staff only."""
-    return user.role != Role.CUSTOMER
+    return user.is_active and user.role != Role.CUSTOMER
 
 
 # --- acting ---------------------------------------------------------------------------------
