@@ -19,7 +19,7 @@ import email.policy
 import hashlib
 import re
 
-from aduan.channels.email.parsing import normalise_msgid
+from aduan.channels.email.parsing import normalise_msgid, recover_headers
 
 # Headers added by the servers a message passes through or the mailbox it is delivered to.
 TRANSPORT_HEADERS = frozenset(
@@ -84,6 +84,9 @@ def header_message_id(raw: bytes) -> str:
     # Only the header block is read: decoding a 40 MB body to find one header costs seconds.
     end = _BLANK_LINE.search(raw)
     head = raw[: end.end()] if end else raw
+    # Read as the parser reads it: a junk first line or a folded line that lost its indent
+    # must not hide the Message-ID (and make the acknowledgement answer a made-up one).
+    head = recover_headers(head)[0]
     headers = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(head)
     return normalise_msgid(str(headers.get("Message-ID", "") or ""))
 

@@ -22,11 +22,6 @@ from aduan.channels.email.tests.corpus.kit import add, head, text_plain
 
 BUDI = "budi@contoh.co.id"
 DATE = "Date: Tue, 03 Mar 2026 09:15:00 +0700"
-KNOWN_STORE_ID = (
-    "The Message-ID stored with the message is read from the header block as it came (the "
-    "store's Message-ID and fingerprint do not use parsing.recover_headers yet), so it is the "
-    "no-Message-ID stand-in and the acknowledgement answers another id."
-)
 RECEIVED = "Received: from mx.contoh.co.id (mx.contoh.co.id [203.0.113.5]) by mail.aduan.test"
 
 
@@ -63,7 +58,6 @@ def _cut_short() -> None:
         text_contains=["Lab komputer lantai 3 tidak bisa terhubung ke internet."],
         text_excludes=["Message-ID", "From:"],
         ack=True,
-        known_failure=KNOWN_STORE_ID,
     )
     add(
         "headers_junk_first_line",
@@ -78,7 +72,6 @@ def _cut_short() -> None:
         text_contains=["Printer di ruang 2 macet sejak kemarin."],
         text_excludes=["Message-ID"],
         ack=True,
-        known_failure=KNOWN_STORE_ID,
     )
     add(
         "headers_mbox_from_line",
