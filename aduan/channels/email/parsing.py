@@ -104,6 +104,19 @@ class _Message(EmailMessage):
         maintype = super().get_content_maintype()
         return "application" if maintype == "message" else maintype
 
+    def get_content_type(self) -> str:
+        # The package parses the Content-Type header again on every call, and reading a
+        # message asks a part's type a dozen times: remember it for the header's raw value.
+        raw = next(
+            (value for name, value in self.raw_items() if name.lower() == "content-type"), ""
+        )
+        key = (raw, self.get_default_type())
+        cached: tuple[tuple[str, str], str] | None = self.__dict__.get("_aduan_type")
+        if cached is None or cached[0] != key:
+            cached = (key, super().get_content_type())
+            self.__dict__["_aduan_type"] = cached
+        return cached[1]
+
 
 _POLICY = email.policy.default.clone(message_factory=_Message)
 
