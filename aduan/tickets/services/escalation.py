@@ -24,6 +24,7 @@ from aduan.tickets.services.common import (
     save_ticket,
 )
 from aduan.tickets.services.status import apply_move
+from aduan.tickets.workflow import Trigger
 
 
 @transaction.atomic
@@ -86,5 +87,5 @@ def escalate(
     )
     audit_ticket(actor, "ticket.escalated", ticket, before)
     if ticket.status == Status.NEW:
-        apply_move(ticket, actor, Status.OPEN, note="")
+        apply_move(ticket, actor, Status.OPEN, trigger=Trigger.ESCALATION, note="")
     return ticket

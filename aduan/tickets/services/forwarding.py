@@ -15,7 +15,6 @@ from aduan.core.errors import Conflict, NotFound
 from aduan.core.permissions import require
 from aduan.core.validation import Errors, clean_text
 from aduan.organisation.models import TeamKind
-from aduan.tickets import workflow
 from aduan.tickets.models import EventKind, Forwarding, ForwardingStatus, Status, Ticket
 from aduan.tickets.permissions import may_answer_forwarding, may_forward
 from aduan.tickets.services.common import (
@@ -26,7 +25,8 @@ from aduan.tickets.services.common import (
     lock_ticket,
     save_ticket,
 )
-from aduan.tickets.services.status import apply_move, refusal
+from aduan.tickets.services.status import apply_move, check_move
+from aduan.tickets.workflow import Trigger
 
 
 def forward_to_division(
@@ -67,7 +67,7 @@ def forward_to_division(
     if ticket.status != Status.FORWARDED:
         # The status change is in the customer's timeline; the instructions to the division
         # are internal and stay in the FORWARDED entry above.
-        apply_move(ticket, actor, Status.FORWARDED, note="")
+        apply_move(ticket, actor, Status.FORWARDED, trigger=Trigger.CHOICE, note="")
     return forwarding
 
 
@@ -82,9 +82,7 @@ def forward(
     require(may_forward, actor, ticket)
     note = clean_text("instructions", instructions, max_length=BODY_MAX)
     if ticket.status != Status.FORWARDED:
-        move = workflow.move_for(ticket.status, Status.FORWARDED)
-        if move is None:
-            raise refusal(ticket, actor, Status.FORWARDED)
+        check_move(ticket, actor, Status.FORWARDED, trigger=Trigger.CHOICE)
     return forward_to_division(ticket, actor, team_code=team, instructions=note)
 
 
@@ -167,7 +165,7 @@ def respond_to_forwarding(*, actor: User, forwarding_id: int, data: DivisionResp
     )
     still_waiting = Forwarding.objects.filter(ticket=ticket, status=ForwardingStatus.SENT).exists()
     if ticket.status == Status.FORWARDED and not still_waiting:
-        apply_move(ticket, actor, Status.IN_PROGRESS, note="")
+        apply_move(ticket, actor, Status.IN_PROGRESS, trigger=Trigger.DIVISION_RESPONSE, note="")
     else:
         save_ticket(ticket, [])
     return forwarding

@@ -133,7 +133,14 @@ def receive_channel_message(
         ticket, EventKind.CUSTOMER_MESSAGE, author, body=text, channel=channel, **extra
     )
     if ticket.status in workflow.REOPEN_SOURCES:
-        apply_move(ticket, None, Status.OPEN, note="")
+        apply_move(
+            ticket,
+            None,
+            Status.OPEN,
+            trigger=workflow.Trigger.CUSTOMER_MESSAGE,
+            by=workflow.ActorKind.CUSTOMER,
+            note="",
+        )
     else:
         save_ticket(ticket, [])
     record(

@@ -15,6 +15,7 @@ from aduan.tickets.models import EventKind, SolutionChannel, Status, TicketEvent
 from aduan.tickets.permissions import may_answer_customer
 from aduan.tickets.services.common import BODY_MAX, add_event, lock_ticket, save_ticket
 from aduan.tickets.services.status import apply_move
+from aduan.tickets.workflow import Trigger
 
 
 @transaction.atomic
@@ -77,7 +78,7 @@ def add_message(
                 save_ticket(ticket, ["first_response_at", *sla_fields])
                 TicketEvent.objects.bulk_create(sla_events)
             if ticket.status == Status.NEW:
-                apply_move(ticket, actor, Status.OPEN, note="")
+                apply_move(ticket, actor, Status.OPEN, trigger=Trigger.REPLY, note="")
     else:
         if not internal:
             raise may_answer_customer.denied(actor, ticket)

@@ -1,5 +1,7 @@
-"""A status move that the caller has already checked, with everything that goes with it:
-timestamps, the service-level clock, withdrawn forwardings, timeline and audit entries."""
+"""Every change of a ticket's status: checked against the workflow table (``check_move``),
+then applied with everything that goes with it (``apply_move``): timestamps, the
+service-level clock, withdrawn forwardings, timeline and audit entries. No other code assigns
+``ticket.status`` (a test scans the source for it)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
+from aduan.accounts.system import SYSTEM_USERNAME
 from aduan.audit.services import record, snapshot
 from aduan.core.errors import Conflict
+from aduan.core.permissions import require
 from aduan.tickets import deadlines, signals, workflow
 from aduan.tickets.models import (
     EventKind,
@@ -18,8 +22,9 @@ from aduan.tickets.models import (
     Ticket,
     TicketEvent,
 )
-from aduan.tickets.permissions import allowed_moves
+from aduan.tickets.permissions import allowed_moves, may_move
 from aduan.tickets.services.common import AUDITED_FIELDS, add_event, audit_ticket, save_ticket
+from aduan.tickets.workflow import ActorKind, Trigger
 
 
 def refusal(ticket: Ticket, actor: User, target: str) -> Conflict:
@@ -42,10 +47,51 @@ def refusal(ticket: Ticket, actor: User, target: str) -> Conflict:
     )
 
 
-def apply_move(
-    ticket: Ticket, actor: User | None, target: str, *, note: str, channel: str = ""
+def actor_kind(actor: User | None) -> ActorKind:
+    """Who ``actor`` is to the workflow table: no login or the system account is the system,
+    a customer's login the customer, anyone else a person with a role."""
+    if actor is None or actor.username == SYSTEM_USERNAME:
+        return ActorKind.SYSTEM
+    if actor.is_customer:
+        return ActorKind.CUSTOMER
+    return ActorKind.PERSON
+
+
+def check_move(
+    ticket: Ticket,
+    actor: User | None,
+    target: str,
+    *,
+    trigger: Trigger,
+    by: ActorKind | None = None,
 ) -> None:
-    """Change the status and everything that goes with it. Callers have checked the move."""
+    """The one check of every status move against the workflow table (``apply_move`` makes
+    it too). A person's or a customer's own choice the table does not allow them is refused
+    as they are shown it: 409 with the moves allowed to them, or 403 for their role. Any
+    other move the table lacks raises ``workflow.IllegalMove``: a bug in the caller. ``by``
+    names the actor kind when ``actor`` does not say it (the customer writing by mail)."""
+    kind = by or actor_kind(actor)
+    if trigger == Trigger.CHOICE and actor is not None and kind != ActorKind.SYSTEM:
+        if workflow.move_for(ticket.status, target) is None:
+            raise refusal(ticket, actor, target)
+        require(may_move, actor, ticket, target)
+    workflow.check(ticket.status, target, kind, actor.role if actor else None, trigger=trigger)
+
+
+def apply_move(
+    ticket: Ticket,
+    actor: User | None,
+    target: str,
+    *,
+    trigger: Trigger,
+    note: str,
+    channel: str = "",
+    by: ActorKind | None = None,
+) -> None:
+    """Check the move (``check_move``), then change the status and everything that goes
+    with it. ``trigger`` says why the status moves: a person's choice or what it follows
+    from."""
+    check_move(ticket, actor, target, trigger=trigger, by=by)
     before = snapshot(ticket, AUDITED_FIELDS)
     source = ticket.status
     now = timezone.now()

@@ -1,4 +1,4 @@
-"""User-driven status moves, checked against the workflow table."""
+"""The status moves people choose, checked against the workflow table."""
 
 from __future__ import annotations
 
@@ -9,14 +9,13 @@ from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
 from aduan.core.errors import ValidationFailed
-from aduan.core.permissions import require
 from aduan.core.validation import clean_text
 from aduan.tickets import workflow
 from aduan.tickets.models import EventKind, SolutionChannel, Status, Ticket
-from aduan.tickets.permissions import may_move
 from aduan.tickets.services.common import BODY_MAX, add_event, check_version, lock_ticket
 from aduan.tickets.services.forwarding import forward_to_division
-from aduan.tickets.services.status import apply_move, refusal
+from aduan.tickets.services.status import apply_move, check_move
+from aduan.tickets.workflow import Trigger
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,9 @@ def transition(*, actor: User, reference: str, data: TransitionInput) -> Ticket:
                 )
             ]
         )
+    check_move(ticket, actor, target, trigger=Trigger.CHOICE)
     move = workflow.move_for(ticket.status, target)
-    if move is None:
-        raise refusal(ticket, actor, target)
-    require(may_move, actor, ticket, target)
+    assert move is not None  # check_move refused a move the table lacks
     note = clean_text("note", data.note, max_length=BODY_MAX, required=move.needs_note)
     if target == Status.FORWARDED:
         forward_to_division(ticket, actor, team_code=data.team, instructions=note)
@@ -74,5 +72,5 @@ def transition(*, actor: User, reference: str, data: TransitionInput) -> Ticket:
         add_event(
             ticket, EventKind.CUSTOMER_MESSAGE, actor, body=note, channel=SolutionChannel.PORTAL
         )
-    apply_move(ticket, actor, target, note=note, channel=channel)
+    apply_move(ticket, actor, target, trigger=Trigger.CHOICE, note=note, channel=channel)
     return ticket
