@@ -19,7 +19,7 @@ import email.policy
 import hashlib
 import re
 
-from aduan.channels.email.parsing import normalise_msgid, recover_headers
+from aduan.channels.email.headers import normalise_msgid, recover_headers
 
 # Headers added by the servers a message passes through or the mailbox it is delivered to.
 TRANSPORT_HEADERS = frozenset(

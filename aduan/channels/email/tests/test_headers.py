@@ -13,8 +13,9 @@ import uuid
 import pytest
 
 from aduan.channels.email import inbound
+from aduan.channels.email.headers import normalise_address, recover_headers
 from aduan.channels.email.models import InboundMessage, OutboundMessage
-from aduan.channels.email.parsing import normalise_address, parse, recover_headers
+from aduan.channels.email.parsing import parse
 from aduan.channels.email.text import clean, decode_bytes, decode_header_bytes, single_line
 from aduan.customers.models import Customer
 
