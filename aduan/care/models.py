@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aduan.channels.webhooks.signing import new_secret
 from aduan.organisation.models import code_validator
 
 
@@ -174,8 +175,11 @@ class ExternalGroup(models.Model):
     secret = models.CharField(
         _("signing secret"),
         max_length=200,
-        blank=True,
-        help_text=_("Signs each post (HMAC-SHA256 in X-Aduan-Signature); empty: unsigned."),
+        default=new_secret,
+        help_text=_(
+            "Signs each post with a timestamp (X-Aduan-Signature, docs/webhooks.md); "
+            "the receiver checks it with this secret."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -1,5 +1,6 @@
-"""What mail and webhooks share: how queued deliveries reach a worker, the back-off between
-attempts, and a lock that keeps two processes from registering the same sender twice."""
+"""What mail and webhooks share besides the outbox loop (aduan/channels/outbox.py): how
+queued deliveries reach a worker, and a lock that keeps two processes from registering the
+same sender twice."""
 
 from __future__ import annotations
 
@@ -11,13 +12,6 @@ from django.conf import settings
 from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
-
-# Seconds to wait before attempt n+1 (after n failed ones): 1, 5 and 15 minutes, then hourly.
-_BACKOFF = (60, 300, 900, 3600)
-
-
-def retry_delay(attempts: int) -> int:
-    return _BACKOFF[min(max(attempts, 1), len(_BACKOFF)) - 1]
 
 
 def mode() -> str:

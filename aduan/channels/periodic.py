@@ -1,5 +1,5 @@
 """The channels' share of the periodic work: poll the IMAP mailboxes, process messages whose
-processing a crash interrupted, send mail and webhook replies whose retry time came.
+processing a crash interrupted, send the mail and webhooks whose time came.
 
 Runs from ``aduan.core.periodic.run_once`` (``aduan sweep``, which ``aduan serve`` loops when
 Aduan runs embedded), from Celery beat (``aduan.channels.sweep``) and from
@@ -8,25 +8,29 @@ Aduan runs embedded), from Celery beat (``aduan.channels.sweep``) and from
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
 
 def send_due() -> dict[str, int]:
+    """Process interrupted mail, and send every outbox row now due: mail, channel replies
+    and posts to external groups (aduan/channels/outbox.py)."""
+    from aduan.care.services import webhooks as groups
+    from aduan.channels import outbox
     from aduan.channels.email import inbound, outbound
     from aduan.channels.webhooks import delivery as webhooks
 
-    mail_ids = outbound.due_ids()
-    for outbound_id in mail_ids:
-        outbound.deliver(outbound_id)
-    webhook_ids = webhooks.due_ids()
-    for delivery_id in webhook_ids:
-        webhooks.deliver(delivery_id)
-    return {
-        "processed": inbound.process_pending(),
-        "mail": len(mail_ids),
-        "webhooks": len(webhook_ids),
-    }
+    result = {"processed": inbound.process_pending()}
+    kinds: tuple[tuple[str, outbox.Outbox[Any, Any]], ...] = (
+        ("mail", outbound.OUTBOX),
+        ("webhooks", webhooks.OUTBOX),
+        ("group_webhooks", groups.OUTBOX),
+    )
+    for key, kind in kinds:
+        ids = outbox.due_ids(kind)
+        result[key] = sum(outbox.deliver(kind, pk).claimed for pk in ids)
+    return result
 
 
 def run_once(*, poll: bool = True) -> dict[str, int]:

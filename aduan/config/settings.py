@@ -363,8 +363,21 @@ ADUAN_MAIL_NO_REPLY_HEADERS = env_list(
 )
 # A customer's message on a closed ticket reopens it (true) or opens a linked follow-up.
 ADUAN_REOPEN_CLOSED_ON_REPLY = env_bool("ADUAN_REOPEN_CLOSED_ON_REPLY", False)
-# Sending attempts (mail and webhooks) before a message is marked failed.
+# Sending attempts (mail and every webhook) before a delivery is marked failed, and the
+# seconds to wait before each next attempt (the last figure repeats): aduan/channels/outbox.py.
 ADUAN_DELIVERY_ATTEMPTS = env_int("ADUAN_DELIVERY_ATTEMPTS", 6)
+try:
+    ADUAN_DELIVERY_BACKOFF = [
+        int(item) for item in env_list("ADUAN_DELIVERY_BACKOFF", ["60", "300", "900", "3600"])
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        "ADUAN_DELIVERY_BACKOFF must be seconds separated by commas, e.g. 60,300,900,3600"
+    ) from exc
+if ADUAN_DELIVERY_ATTEMPTS < 1 or any(seconds < 1 for seconds in ADUAN_DELIVERY_BACKOFF):
+    raise ImproperlyConfigured(
+        "ADUAN_DELIVERY_ATTEMPTS and ADUAN_DELIVERY_BACKOFF must be positive"
+    )
 # How queued mail and webhook posts go out: "celery" (the default: a Celery job after commit,
 # run in the same process when Aduan runs embedded without a broker), "inline" (in the process
 # that queued it, without Celery) or "worker" (left for the sweep: `aduan mail-worker`).

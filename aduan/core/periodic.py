@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass
 
 from django.db import close_old_connections
-from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ class PassResult:
 
 
 def run_once() -> PassResult:
-    from aduan.care.services import promises, webhooks
+    from aduan.care.services import promises
     from aduan.channels import periodic as channels
     from aduan.sla import services as sla
 
@@ -48,9 +47,9 @@ def run_once() -> PassResult:
         result.promises += overdue.promises
         if not overdue.more:
             break
-    for delivery_id in webhooks.due_deliveries(timezone.now()):
-        if webhooks.deliver(delivery_id) != "skipped":
-            result.webhooks += 1
-    result.mail = sum(channels.run_once().values())
+    # The mailboxes, and every outbox: mail, channel replies, external groups' webhooks.
+    channel_result = channels.run_once()
+    result.webhooks = channel_result.pop("group_webhooks", 0)
+    result.mail = sum(channel_result.values())
     close_old_connections()
     return result

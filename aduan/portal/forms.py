@@ -14,6 +14,7 @@ from aduan.accounts.permissions import is_customer
 from aduan.core.web import MultipleFileField, set_choices
 from aduan.customers.selectors import login_name_for
 from aduan.organisation import selectors as org
+from aduan.portal import emails
 
 TEXT_MAX = 20_000
 
@@ -162,3 +163,20 @@ class CustomerPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[Any]:
         return (user for user in super().get_users(email) if is_customer(user))
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        # Through the mail outbox (retried, capped), not straight to the mail server.
+        emails.send_password_reset(
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+            context=context,
+            to=to_email,
+        )

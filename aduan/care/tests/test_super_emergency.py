@@ -9,16 +9,20 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.utils import timezone
 
 from aduan.care.models import ExternalGroup, SuperEmergency, WebhookDelivery
 from aduan.care.services import webhooks
+from aduan.channels import outbox
+from aduan.channels.webhooks import signing
 from aduan.notifications.models import Notification
 from aduan.tests.factories import make_ticket, ticket_in_status
 from aduan.tickets.models import EventKind, Ticket, TicketEvent
@@ -93,6 +97,7 @@ def raise_one(api, org) -> tuple[Ticket, int]:
 
 
 def test_the_whole_procedure(api, org, groups, receiver, django_capture_on_commit_callbacks):
+    assert groups["c4"].secret
     ticket, emergency_id = raise_one(api, org)
     assert Ticket.objects.get(pk=ticket.pk).is_super_emergency
     # The support desk hears of it.
@@ -123,11 +128,17 @@ def test_the_whole_procedure(api, org, groups, receiver, django_capture_on_commi
     assert payload["ticket"]["reference"] == ticket.reference
     assert payload["customer"]["phone"] == "+6281234567890"
     assert payload["emergency"]["message"] == "Mohon percepatan."
-    signature = "sha256=" + hmac.new(b"rahasia", post["body"], hashlib.sha256).hexdigest()
-    assert post["headers"]["X-Aduan-Signature"] == signature
+    # Signed with the group's secret and a timestamp, like every webhook (docs/webhooks.md).
+    timestamp = post["headers"]["X-Aduan-Timestamp"]
+    signed = f"{timestamp}.".encode() + post["body"]
+    digest = hmac.new(b"rahasia", signed, hashlib.sha256).hexdigest()
+    assert post["headers"]["X-Aduan-Signature"] == f"t={timestamp},v1={digest}"
+    assert abs(int(timestamp) - time.time()) < 60
     assert post["headers"]["Idempotency-Key"]
-    unsigned = next(r for r in receiver.requests if r["path"] == "/c4")
-    assert "X-Aduan-Signature" not in unsigned["headers"]
+    assert post["headers"]["X-Aduan-Event"] == "super_emergency.forwarded"
+    # A group configured without a secret got one: no post goes out unsigned.
+    other = next(r for r in receiver.requests if r["path"] == "/c4")
+    assert signing.verify(groups["c4"].secret, other["body"], other["headers"]["X-Aduan-Signature"])
 
     progress = support.post(
         f"/super-emergencies/{emergency_id}/progress",
@@ -215,15 +226,15 @@ def test_a_failed_post_is_retried_with_back_off_then_given_up(groups, receiver, 
         # Not due yet: nobody sends it.
         assert webhooks.deliver(delivery.pk) == "skipped"
         outcomes = []
-        for _ in range(webhooks.MAX_ATTEMPTS - 1):
+        for _ in range(settings.ADUAN_DELIVERY_ATTEMPTS - 1):
             delivery.refresh_from_db()
             t.move_to(delivery.next_attempt_at)
             assert webhooks.due_deliveries(timezone.now()) == [delivery.pk]
             outcomes.append(webhooks.deliver(delivery.pk))
     assert outcomes[-1] == "failed" and set(outcomes[:-1]) == {"retry"}
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts) == ("failed", webhooks.MAX_ATTEMPTS)
-    assert delivery.last_error == "HTTP 500"
+    assert (delivery.status, delivery.attempts) == ("failed", settings.ADUAN_DELIVERY_ATTEMPTS)
+    assert delivery.last_error == "HTTP 500: ok" and delivery.response_status == 500
     # Every attempt carried the same idempotency key.
     assert {r["headers"]["Idempotency-Key"] for r in receiver.requests} == {str(delivery.key)}
     assert Notification.objects.filter(kind="care.webhook_failed", recipient__username="support")
@@ -245,12 +256,12 @@ def test_an_unreachable_receiver_is_retried(groups, org):
 def test_a_delivery_is_claimed_by_one_sender_only(groups, receiver, org):
     delivery = _delivery(groups)
     now = timezone.now()
-    assert webhooks._claim(delivery.pk, now)
+    assert outbox.claim(webhooks.OUTBOX, delivery.pk, now)
     # A second worker at the same moment finds it taken.
-    assert not webhooks._claim(delivery.pk, now)
+    assert not outbox.claim(webhooks.OUTBOX, delivery.pk, now)
     assert webhooks.deliver(delivery.pk) == "skipped"
     # The first sender died: after its lease expires the delivery is due again.
-    later = now + webhooks.lease() + datetime.timedelta(seconds=1)
+    later = now + outbox.HTTP.lease() + datetime.timedelta(seconds=1)
     assert webhooks.due_deliveries(later) == [delivery.pk]
     assert webhooks.deliver(delivery.pk, now=later) == "delivered"
     assert len(receiver.requests) == 1

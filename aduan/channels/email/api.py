@@ -18,6 +18,7 @@ from aduan.channels.email import selectors, services
 from aduan.channels.email.downloads import inbound_attachment_response
 from aduan.channels.email.loops import REASONS
 from aduan.channels.email.models import (
+    ACCOUNT_KINDS,
     InboundAttachment,
     InboundMessage,
     Mailbox,
@@ -143,6 +144,11 @@ class OutboundOut(Schema):
     @staticmethod
     def resolve_ticket(obj: OutboundMessage) -> str | None:
         return obj.ticket.reference if obj.ticket_id and obj.ticket else None
+
+    @staticmethod
+    def resolve_body(obj: OutboundMessage) -> str:
+        # A sign-up or password link is for its owner only: whoever read it could use it.
+        return "" if obj.kind in ACCOUNT_KINDS else obj.body
 
 
 class OutboundPage(Schema):

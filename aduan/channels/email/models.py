@@ -167,6 +167,17 @@ class OutboundKind(models.TextChoices):
     REPLY = "reply", _("Reply to the customer")
     SOLUTION_REPORT = "solution_report", _("Solution report")
     REFUSAL = "refusal", _("Refusal of a message that is too big")
+    # Portal accounts: rendered by the portal (aduan/portal/emails.py), sent through the outbox.
+    SIGN_UP = "sign_up", _("Link that confirms a sign-up")
+    PASSWORD_RESET = "password_reset", _("Link that sets a new password")
+
+
+# Mail about a portal account: its text holds a personal link, which nobody else may read.
+ACCOUNT_KINDS = (OutboundKind.SIGN_UP, OutboundKind.PASSWORD_RESET)
+# The kinds whose wording administrators edit (MailTemplate); portal mails have their own.
+TEMPLATE_KINDS = [
+    (value, label) for value, label in OutboundKind.choices if value not in ACCOUNT_KINDS
+]
 
 
 class OutboundStatus(models.TextChoices):
@@ -254,7 +265,7 @@ class MailTemplate(models.Model):
     """The organisation's wording of a mail, per kind and language. Without a row the
     built-in default (templates.DEFAULTS) is used."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=OutboundKind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=TEMPLATE_KINDS)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text"))

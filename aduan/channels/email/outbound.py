@@ -14,9 +14,7 @@ to a worker after commit; ``deliver`` sends one by SMTP. Every mail:
 
 from __future__ import annotations
 
-import datetime
 import logging
-import smtplib
 import uuid
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -25,12 +23,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.mail import BadHeaderError, EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db.models import F, Q
 from django.utils import timezone
 
-from aduan.channels import delivery
+from aduan.channels import outbox
 from aduan.channels.cache import cached
 from aduan.channels.email import loops, templates
 from aduan.channels.email.models import (
@@ -47,8 +44,6 @@ from aduan.tickets.models import EventKind, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
 REFERENCES_MAX = 10
-# A message stuck in "sending" this long belongs to a worker that died mid-send.
-STALE_SENDING = datetime.timedelta(minutes=15)
 
 
 def sender_address(mailbox_address: str = "") -> str:
@@ -118,12 +113,16 @@ class Recipient:
 
 
 def recipient_for(customer: Customer) -> Recipient | None:
-    address = (customer.email or "").strip().lower()
+    return recipient_for_address(customer.email or "", customer.name)
+
+
+def recipient_for_address(address: str, name: str) -> Recipient | None:
+    address = address.strip().lower()
     try:
         validate_email(address)
     except DjangoValidationError:
         return None
-    return Recipient(address, single_line(customer.name, 200))
+    return Recipient(address, single_line(name, 200))
 
 
 def queue(
@@ -140,19 +139,24 @@ def queue(
     in_reply_to: str = "",
     references: list[str] | None = None,
     new_ticket: bool = False,
+    rendered: tuple[str, str] | None = None,
 ) -> OutboundMessage:
     """Write one mail to the outbox in the current transaction; it is sent after commit.
     Over the cap it is written as ``suppressed`` and never sent. ``new_ticket``: the ticket
-    was opened in this transaction, so it has no mail to thread with or count yet."""
-    context = {
-        "reference": ticket.reference if ticket else "",
-        "subject": single_line(ticket.subject if ticket else subject, 200),
-        "customer_name": recipient.name or recipient.address,
-        "organisation": _organisation()[0],
-        "status": str(ticket.get_status_display()) if ticket else "",
-        "text": text,
-    }
-    rendered_subject, body = templates.render(kind, language, context)
+    was opened in this transaction, so it has no mail to thread with or count yet.
+    ``rendered``: the subject and text as the caller wrote them (portal mails), instead of
+    the mail templates."""
+    if rendered is None:
+        context = {
+            "reference": ticket.reference if ticket else "",
+            "subject": single_line(ticket.subject if ticket else subject, 200),
+            "customer_name": recipient.name or recipient.address,
+            "organisation": _organisation()[0],
+            "status": str(ticket.get_status_display()) if ticket else "",
+            "text": text,
+        }
+        rendered = templates.render(kind, language, context)
+    rendered_subject, body = single_line(rendered[0], 255), rendered[1]
     if ticket is not None:
         rendered_subject = ensure_reference(rendered_subject, ticket.reference)
         if not new_ticket:
@@ -194,21 +198,6 @@ def queue(
     return message
 
 
-def hand_over(outbound_id: int) -> None:
-    delivery.after_commit(
-        lambda: _send_task().apply(args=(outbound_id,)),
-        lambda: _send_task().apply_async(args=(outbound_id,)),
-    )
-
-
-def _send_task() -> Any:
-    # Imported when the mail is handed over, not when it is queued: with
-    # ADUAN_DELIVERY=worker the pipe never loads Celery (docs/performance.md).
-    from aduan.channels.email import tasks
-
-    return tasks.send_outbound
-
-
 def queue_answer(event: TicketEvent) -> OutboundMessage | None:
     """A staff reply or solution report on the timeline, to the ticket's customer by mail."""
     ticket = event.ticket
@@ -234,22 +223,11 @@ def queue_answer(event: TicketEvent) -> OutboundMessage | None:
 # --- sending -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Outcome:
-    status: str
-    # Seconds until the next attempt, when one is due.
-    retry_in: int | None = None
-
-
-class PermanentFailure(Exception):
-    """The mail can never be sent as it is (bad address, refused by the server)."""
-
-
 def _mailbox(name: str, address: str) -> str:
     try:
         return str(Address(display_name=single_line(name, 200), addr_spec=address))
     except (ValueError, IndexError) as exc:
-        raise PermanentFailure(f"unusable address {address!r}: {exc}") from exc
+        raise outbox.Failure(f"unusable address {address!r}: {exc}", permanent=True) from exc
 
 
 def build(message: OutboundMessage) -> EmailMessage:
@@ -259,7 +237,7 @@ def build(message: OutboundMessage) -> EmailMessage:
         try:
             validate_email(address)
         except DjangoValidationError as exc:
-            raise PermanentFailure(f"invalid address {address!r}") from exc
+            raise outbox.Failure(f"invalid address {address!r}", permanent=True) from exc
     organisation = _organisation()[0]
     headers = {
         "Message-ID": message.message_id,
@@ -283,69 +261,36 @@ def build(message: OutboundMessage) -> EmailMessage:
     )
 
 
-def _permanent(exc: Exception) -> bool:
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _msg in exc.recipients.values())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500
-    return isinstance(exc, BadHeaderError | ValueError | UnicodeError | PermanentFailure)
+def _send_task() -> Any:
+    # Imported when the mail is handed over, not when it is queued: with
+    # ADUAN_DELIVERY=worker the pipe never loads Celery (docs/performance.md).
+    from aduan.channels.email import tasks
+
+    return tasks.send_outbound
 
 
-def deliver(outbound_id: int) -> Outcome:
-    """Send one queued mail. Claimed with compare-and-set, so two workers never send the same
-    one; a temporary failure is retried later, a permanent one or the last attempt leaves it
-    ``failed`` with the error."""
-    now = timezone.now()
-    claimed = (
-        OutboundMessage.objects.filter(pk=outbound_id, status=OutboundStatus.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        # While sending, next_attempt_at is when the claim was made (see due_ids).
-        .update(status=OutboundStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now)
-    )
-    message = OutboundMessage.objects.filter(pk=outbound_id).first()
-    if message is None:
-        return Outcome("missing")
-    if not claimed:
-        return Outcome(message.status)
-    try:
-        mail = build(message)
-        with get_connection(timeout=settings.EMAIL_TIMEOUT) as connection:
-            connection.send_messages([mail])
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        logger.warning(
-            "Sending mail %s failed (attempt %s): %s", outbound_id, message.attempts, error
-        )
-        if _permanent(exc) or message.attempts >= settings.ADUAN_DELIVERY_ATTEMPTS:
-            OutboundMessage.objects.filter(pk=outbound_id).update(
-                status=OutboundStatus.FAILED, last_error=error, next_attempt_at=None
-            )
-            return Outcome(OutboundStatus.FAILED)
-        wait = delivery.retry_delay(message.attempts)
-        OutboundMessage.objects.filter(pk=outbound_id).update(
-            status=OutboundStatus.QUEUED,
-            last_error=error,
-            next_attempt_at=timezone.now() + datetime.timedelta(seconds=wait),
-        )
-        return Outcome(OutboundStatus.QUEUED, retry_in=wait)
-    OutboundMessage.objects.filter(pk=outbound_id).update(
-        status=OutboundStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
-    )
-    return Outcome(OutboundStatus.SENT)
+OUTBOX: outbox.Outbox[OutboundMessage, EmailMessage] = outbox.Outbox(
+    name="mail",
+    model=OutboundMessage,
+    prepare=build,
+    transport=outbox.SMTP,
+    task=_send_task,
+)
+
+
+def hand_over(outbound_id: int) -> None:
+    outbox.hand_over(OUTBOX, outbound_id)
+
+
+def deliver(outbound_id: int) -> outbox.Outcome:
+    """Send one queued mail (aduan/channels/outbox.py: claimed by one worker, retried after
+    a temporary failure, ``failed`` with the error after a permanent one or the last)."""
+    return outbox.deliver(OUTBOX, outbound_id)
 
 
 def due_ids(limit: int = 500) -> list[int]:
     """Queued mail whose time has come, and mail left "sending" by a worker that died."""
-    now = timezone.now()
-    OutboundMessage.objects.filter(
-        status=OutboundStatus.SENDING, next_attempt_at__lt=now - STALE_SENDING
-    ).update(status=OutboundStatus.QUEUED, next_attempt_at=None)
-    return list(
-        OutboundMessage.objects.filter(status=OutboundStatus.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    return outbox.due_ids(OUTBOX, limit=limit)
 
 
 def mark_bounced(returned_ids: list[str], report: str) -> int:

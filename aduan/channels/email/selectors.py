@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from aduan.accounts.models import User
 from aduan.channels.email import templates
 from aduan.channels.email.models import (
+    TEMPLATE_KINDS,
     InboundAttachment,
     InboundMessage,
     Language,
     MailTemplate,
-    OutboundKind,
     OutboundMessage,
 )
 from aduan.channels.email.permissions import (
@@ -144,7 +144,7 @@ def effective_templates(actor: User) -> list[EffectiveTemplate]:
     require(may_configure_mail, actor)
     own = {(row.kind, row.language): row for row in MailTemplate.objects.all()}
     result = []
-    for kind in OutboundKind.values:
+    for kind, _label in TEMPLATE_KINDS:
         for language in Language.values:
             row = own.get((kind, language))
             subject, body = (row.subject, row.body) if row else templates.default(kind, language)

@@ -35,8 +35,9 @@ _CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,49}")
 
 
 class WebhookSignature(APIKeyHeader):
-    """``X-Aduan-Signature: sha256=<hex>`` over ``"<X-Aduan-Timestamp>." + body`` with the
-    channel's shared secret (HMAC-SHA256); the timestamp within five minutes of now."""
+    """``X-Aduan-Signature: t=<unix time>,v1=<hex>``, the HMAC-SHA256 of ``"<t>." + body``
+    with the channel's shared secret, made within five minutes of now (docs/webhooks.md;
+    the older ``sha256=<hex>`` with ``X-Aduan-Timestamp`` is still accepted)."""
 
     param_name = signing.SIGNATURE_HEADER
 
@@ -54,7 +55,7 @@ class WebhookSignature(APIKeyHeader):
             raise ValidationFailed(
                 [("body", _("The request body is larger than Aduan accepts."))]
             ) from exc
-        if not signing.verify(endpoint.secret, timestamp, key, body):
+        if not signing.verify(endpoint.secret, body, key, timestamp=timestamp):
             return None
         return endpoint
 
@@ -222,8 +223,9 @@ _CALLBACK = {
             "post": {
                 "summary": "A reply to the customer, posted to the channel's reply URL",
                 "description": (
-                    "Signed like inbound posts: X-Aduan-Timestamp and X-Aduan-Signature "
-                    "(sha256=HMAC-SHA256 of '<timestamp>.' + body with the shared secret). "
+                    "Signed like every Aduan webhook (docs/webhooks.md): X-Aduan-Signature "
+                    "'t=<unix time>,v1=<hex HMAC-SHA256 of \"<t>.\" + body>' with the shared "
+                    "secret; refuse it when t is more than 300 seconds from now. "
                     "Answer 2xx; other answers are retried with back-off (4xx except 408 and "
                     "429 are not)."
                 ),

@@ -1,6 +1,7 @@
-"""Replies posted to a channel's gateway: queued in the reply's transaction, posted after
-commit with the same signature scheme as inbound posts, retried with back-off, and left
-``failed`` with the error after the last attempt.
+"""Replies posted to a channel's gateway: queued in the reply's transaction, then sent by the
+outbox (aduan/channels/outbox.py): posted after commit, signed like every Aduan webhook
+(docs/webhooks.md), retried with back-off, and left ``failed`` with the error after the last
+attempt.
 
 The JSON posted (``ReplyOut`` in api.py documents it in the OpenAPI document)::
 
@@ -12,18 +13,13 @@ The JSON posted (``ReplyOut`` in api.py documents it in the OpenAPI document)::
 from __future__ import annotations
 
 import datetime
-import json
-import logging
 import uuid
-from dataclasses import dataclass
+from typing import Any
 
-import httpx
 from django.conf import settings
-from django.db.models import F, Q
 from django.utils import timezone
 
-from aduan.channels import delivery
-from aduan.channels.webhooks import signing
+from aduan.channels import outbox
 from aduan.channels.webhooks.models import (
     ChannelIdentity,
     DeliveryStatus,
@@ -32,10 +28,6 @@ from aduan.channels.webhooks.models import (
     WebhookEndpoint,
 )
 from aduan.tickets.models import EventKind, TicketEvent
-
-logger = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 15
-STALE_SENDING = datetime.timedelta(minutes=15)
 
 
 def reply_endpoint(channel_id: int) -> WebhookEndpoint | None:
@@ -107,85 +99,42 @@ def queue_reply(event: TicketEvent, endpoint: WebhookEndpoint) -> OutboundDelive
     return outgoing
 
 
-def hand_over(delivery_pk: int) -> None:
+def _send_task() -> Any:
     from aduan.channels.webhooks import tasks
 
-    delivery.after_commit(
-        lambda: tasks.send_webhook.apply(args=(delivery_pk,)),
-        lambda: tasks.send_webhook.apply_async(args=(delivery_pk,)),
-    )
+    return tasks.send_webhook
 
 
-@dataclass(frozen=True)
-class Outcome:
-    status: str
-    retry_in: int | None = None
-
-
-def deliver(delivery_pk: int) -> Outcome:
-    """Post one queued reply (claimed with compare-and-set, like mail)."""
-    now = timezone.now()
-    claimed = (
-        OutboundDelivery.objects.filter(pk=delivery_pk, status=DeliveryStatus.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now)
-    )
-    outgoing = OutboundDelivery.objects.select_related("channel").filter(pk=delivery_pk).first()
-    if outgoing is None:
-        return Outcome("missing")
-    if not claimed:
-        return Outcome(outgoing.status)
+def _post(outgoing: OutboundDelivery) -> outbox.WebhookPost:
     endpoint = reply_endpoint(outgoing.channel_id)
-    permanent = False
-    try:
-        if endpoint is None:
-            permanent = True
-            raise RuntimeError("the channel has no active reply URL any more")
-        body = json.dumps(outgoing.payload, ensure_ascii=False).encode()
-        response = httpx.post(
-            endpoint.outbound_url,
-            content=body,
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "Aduan-Webhook/1",
-                **signing.headers(endpoint.secret, body),
-            },
-            timeout=TIMEOUT_SECONDS,
-            follow_redirects=False,
-        )
-        if response.status_code >= 300:
-            # Client errors will not improve by waiting, except timeouts and rate limits.
-            permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
-            raise RuntimeError(f"HTTP {response.status_code}: {response.text[:300]}")
-    except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        logger.warning("Webhook delivery %s failed: %s", delivery_pk, error)
-        if permanent or outgoing.attempts >= settings.ADUAN_DELIVERY_ATTEMPTS:
-            OutboundDelivery.objects.filter(pk=delivery_pk).update(
-                status=DeliveryStatus.FAILED, last_error=error, next_attempt_at=None
-            )
-            return Outcome(DeliveryStatus.FAILED)
-        wait = delivery.retry_delay(outgoing.attempts)
-        OutboundDelivery.objects.filter(pk=delivery_pk).update(
-            status=DeliveryStatus.QUEUED,
-            last_error=error,
-            next_attempt_at=timezone.now() + datetime.timedelta(seconds=wait),
-        )
-        return Outcome(DeliveryStatus.QUEUED, retry_in=wait)
-    OutboundDelivery.objects.filter(pk=delivery_pk).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="", next_attempt_at=None
+    if endpoint is None:
+        raise outbox.Failure("the channel has no active reply URL any more", permanent=True)
+    return outbox.WebhookPost(
+        url=endpoint.outbound_url,
+        secret=endpoint.secret,
+        payload=outgoing.payload,
+        event=str(outgoing.payload.get("event", "reply")),
+        key=outgoing.delivery_id,
     )
-    return Outcome(DeliveryStatus.SENT)
+
+
+OUTBOX: outbox.Outbox[OutboundDelivery, outbox.WebhookPost] = outbox.Outbox(
+    name="webhook reply",
+    model=OutboundDelivery,
+    prepare=_post,
+    transport=outbox.HTTP,
+    task=_send_task,
+)
+
+
+def hand_over(delivery_pk: int) -> None:
+    outbox.hand_over(OUTBOX, delivery_pk)
+
+
+def deliver(delivery_pk: int) -> outbox.Outcome:
+    """Post one queued reply (aduan/channels/outbox.py)."""
+    return outbox.deliver(OUTBOX, delivery_pk)
 
 
 def due_ids(limit: int = 500) -> list[int]:
-    now = timezone.now()
-    OutboundDelivery.objects.filter(
-        status=DeliveryStatus.SENDING, next_attempt_at__lt=now - STALE_SENDING
-    ).update(status=DeliveryStatus.QUEUED, next_attempt_at=None)
-    return list(
-        OutboundDelivery.objects.filter(status=DeliveryStatus.QUEUED)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .order_by("id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    return outbox.due_ids(OUTBOX, limit=limit)

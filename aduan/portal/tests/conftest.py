@@ -5,6 +5,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+# A real SMTP server (aiosmtpd) for the portal's mail: the sign-up and password links.
+from aduan.channels.email.tests.conftest import smtp  # noqa: F401
+
 
 @pytest.fixture
 def browser(org: Any) -> Any:

@@ -84,7 +84,7 @@ def post(
     code: str, payload: Any, secret: str = SECRET, *, timestamp: float | None = None, **headers: str
 ):
     body = json.dumps(payload).encode()
-    signed = signing.headers(secret, body, now=timestamp)
+    signed = signing.sign(secret, body, now=timestamp)
     signed.update(headers)
     return Client().post(
         f"/api/v1/channels/{code}/inbound", body, content_type="application/json", headers=signed
@@ -195,7 +195,7 @@ def test_an_unsigned_post_or_one_to_a_channel_without_a_webhook_is_refused(chat,
 
 def test_a_body_changed_after_signing_is_refused(chat):
     body = json.dumps(message()).encode()
-    headers = signing.headers(SECRET, body)
+    headers = signing.sign(SECRET, body)
     tampered = body.replace(b"Internet", b"Listrik")
     response = Client().post(
         "/api/v1/channels/chat/inbound", tampered, content_type="application/json", headers=headers
@@ -265,9 +265,8 @@ def test_a_staff_reply_is_posted_to_the_gateway_signed(
             actor=chat_agent(), reference=reference, body="Teknisi dalam perjalanan."
         )
     [(headers, body)] = gateway.received
-    assert signing.verify(
-        SECRET, headers[signing.TIMESTAMP_HEADER], headers[signing.SIGNATURE_HEADER], body
-    )
+    assert signing.verify(SECRET, body, headers[signing.SIGNATURE_HEADER])
+    assert headers["Idempotency-Key"] == json.loads(body)["delivery_id"]
     sent = json.loads(body)
     assert sent["event"] == "reply" and sent["ticket"] == reference
     assert sent["recipient"] == {"id": "6281299990000", "name": "Rina Wati"}
