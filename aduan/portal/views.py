@@ -16,7 +16,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -27,9 +26,10 @@ from django.views.decorators.http import require_POST
 
 from aduan.accounts.models import User
 from aduan.accounts.permissions import is_customer
-from aduan.core.errors import ApplicationError, NotFound, ValidationFailed
+from aduan.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from aduan.core.web import apply_error, is_stale_version
 from aduan.customers import services as customer_services
+from aduan.customers.models import Customer
 from aduan.organisation import selectors as org
 from aduan.portal.emails import send_verification
 from aduan.portal.forms import (
@@ -44,7 +44,7 @@ from aduan.portal.forms import (
     WithdrawForm,
 )
 from aduan.tickets import permissions, selectors, services
-from aduan.tickets.attachments import add_attachment, check_file, download_response
+from aduan.tickets.attachments import add_attachment, download_response
 from aduan.tickets.models import FINAL_STATUSES, Status, Ticket
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
@@ -188,22 +188,18 @@ def new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                files = data.get("attachments") or []
-                for upload in files:
-                    check_file(upload.name or "", upload.size or 0)
-                with transaction.atomic():
-                    ticket = services.create_ticket(
-                        actor=user,
-                        data=services.TicketInput(
-                            subject=data["subject"],
-                            description=data["description"],
-                            category=data.get("category") or None,
-                        ),
-                    )
-                    for upload in files:
-                        add_attachment(
-                            actor=user, reference=ticket.reference, file=upload, name=upload.name
-                        )
+                ticket = services.record_complaint(
+                    actor=user,
+                    data=services.TicketInput(
+                        subject=data["subject"],
+                        description=data["description"],
+                        category=data.get("category") or None,
+                    ),
+                    files=[
+                        services.Upload(upload.name or "", upload)
+                        for upload in data.get("attachments") or []
+                    ],
+                ).ticket
             except ApplicationError as exc:
                 apply_error(form, exc, {"file": "attachments"})
                 status = exc.status
@@ -237,8 +233,10 @@ def _page(
     targets = permissions.allowed_moves(user, ticket)
     version = {"version": ticket.version}
     page_forms: dict[str, forms.Form] = {}
+    # The customer may always write: on a closed or cancelled ticket the message reopens it
+    # or opens a new one that follows it (tickets.services.intake).
+    page_forms["reply"] = ReplyForm(prefix="reply")
     if ticket.status not in FINAL_STATUSES:
-        page_forms["reply"] = ReplyForm(prefix="reply")
         page_forms["attach"] = PortalAttachForm(prefix="attach")
     if Status.CLOSED in targets:
         page_forms["confirm"] = VersionForm(prefix="confirm", initial=version)
@@ -250,6 +248,7 @@ def _page(
         page_forms[bound[0]] = bound[1]
     context = {
         "ticket": ticket,
+        "writing_again": services.what_a_message_does(ticket, reopen_resolved=False),
         "timeline": selectors.timeline(user, ticket),
         "attachments": selectors.ticket_attachments(user, ticket),
         "forms": page_forms,
@@ -264,15 +263,34 @@ def ticket(request: HttpRequest, reference: str) -> HttpResponse:
     return _page(request, _load(_me(request), reference))
 
 
-Handler = Callable[[User, Ticket, dict[str, Any]], str]
+# A handler answers what to tell the customer, and the ticket to show them next.
+Handler = Callable[[User, Ticket, dict[str, Any]], tuple[str, str]]
 
 
-def _reply(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
-    services.add_message(actor=user, reference=ticket.reference, body=data["body"])
-    return _("Your message is sent.")
+def _reply(user: User, ticket: Ticket, data: dict[str, Any]) -> tuple[str, str]:
+    customer = Customer.objects.filter(user=user).first()
+    if customer is None:
+        raise PermissionDenied(_("Your login is not linked to a customer record."))
+    received = services.receive_customer_message(
+        ticket=ticket,
+        customer=customer,
+        actor=user,
+        body=data["body"],
+        channel="web",
+        # The portal asks "did it work?" with its own buttons.
+        reopen_resolved=False,
+    )
+    if received.created:
+        message = _(
+            "Your message is filed as a new complaint, %(reference)s, following %(previous)s."
+        ) % {"reference": received.ticket.reference, "previous": ticket.reference}
+        return message, received.ticket.reference
+    if received.outcome == services.Outcome.REOPENED:
+        return _("Your message is sent and the complaint is open again."), ticket.reference
+    return _("Your message is sent."), ticket.reference
 
 
-def _attach(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
+def _attach(user: User, ticket: Ticket, data: dict[str, Any]) -> tuple[str, str]:
     upload = data["file"]
     add_attachment(
         actor=user,
@@ -281,11 +299,11 @@ def _attach(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
         name=upload.name or "",
         note=data.get("note") or "",
     )
-    return _("Your file is attached.")
+    return _("Your file is attached."), ticket.reference
 
 
 def _move(target: str, done: str) -> Handler:
-    def move(user: User, ticket: Ticket, data: dict[str, Any]) -> str:
+    def move(user: User, ticket: Ticket, data: dict[str, Any]) -> tuple[str, str]:
         services.transition(
             actor=user,
             reference=ticket.reference,
@@ -293,7 +311,7 @@ def _move(target: str, done: str) -> Handler:
                 to=target, note=data.get("note") or "", version=data["version"]
             ),
         )
-        return done
+        return done, ticket.reference
 
     return move
 
@@ -330,7 +348,7 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     if not form.is_valid():
         return _page(request, ticket, bound=(name, form), status=400)
     try:
-        message = handler(user, ticket, form.cleaned_data)
+        message, shown = handler(user, ticket, form.cleaned_data)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except ApplicationError as exc:
@@ -342,7 +360,7 @@ def action(request: HttpRequest, reference: str, name: str) -> HttpResponse:
             apply_error(form, exc, {"to": "note"})
         return _page(request, fresh, bound=(name, form), conflict=conflict, status=exc.status)
     messages.success(request, message)
-    return redirect(reverse("portal:ticket", kwargs={"reference": reference}) + "#timeline")
+    return redirect(reverse("portal:ticket", kwargs={"reference": shown}) + "#timeline")
 
 
 @customer_required

@@ -316,13 +316,45 @@ def _detail(user: User, reference: str) -> Ticket:
 @router.post("/tickets", response={201: TicketOut, **ERRORS})
 def create_ticket(request: HttpRequest, payload: TicketIn) -> HttpResponse:
     """Record a complaint. Staff enter it for a registered customer on any channel
-    (seed 001 step 9); customers file their own on the web channel."""
-    ticket = services.create_ticket(
+    (seed 001 step 9); customers file their own on the web channel. With files, or with
+    the outcome of a call: ``POST /complaints`` (multipart)."""
+    recorded = services.record_complaint(
         actor=actor(request), data=services.TicketInput(**payload.dict())
     )
     # Rendered from the schema without django-ninja's per-object validation (a hot path:
     # see aduan/api/rendering.py).
-    return rendering.render(request, TicketOut, ticket, status=201)
+    return rendering.render(request, TicketOut, recorded.ticket, status=201)
+
+
+class ComplaintIn(TicketIn):
+    outcome: Literal["open", "resolved", "pending"] = Field(
+        "open",
+        description="Staff: what came of the call. 'resolved' (solved on the spot, with the "
+        "solution report in `note`) or 'pending' (with the reason in `note`).",
+    )
+    note: Text = Field("", description="The solution report or the reason for pending.")
+
+
+@router.post("/complaints", response={201: TicketOut, **ERRORS})
+def record_complaint(
+    request: HttpRequest,
+    payload: Form[ComplaintIn],
+    attachments: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Status[Ticket]:
+    """Record a complaint with its attachments (multipart/form-data: the fields of
+    ``POST /tickets`` as form fields, files in ``attachments``, repeated) and what came of
+    the call, in one go: if a file or a field is refused, nothing is recorded and the error
+    names it. Files are limited as for any upload (type by extension, size)."""
+    user = actor(request)
+    given = payload.dict(exclude={"outcome", "note"})
+    recorded = services.record_complaint(
+        actor=user,
+        data=services.TicketInput(**given),
+        files=[services.Upload(upload.name or "", upload) for upload in attachments or []],
+        outcome=payload.outcome,
+        note=payload.note,
+    )
+    return Status(201, _detail(user, recorded.ticket.reference))
 
 
 @router.get("/tickets", response={200: TicketPage, **ERRORS})

@@ -22,7 +22,7 @@ from aduan.accounts.models import User
 from aduan.audit.services import record
 from aduan.core.errors import Conflict, ValidationFailed
 from aduan.core.validation import clean_text
-from aduan.tickets.models import Attachment, EventKind, Status, TicketEvent
+from aduan.tickets.models import Attachment, EventKind, Status, Ticket, TicketEvent
 from aduan.tickets.permissions import get_visible_ticket, may_answer_customer
 
 ALLOWED_TYPES: dict[str, str] = {
@@ -135,12 +135,35 @@ def add_attachment(
             % {"reference": ticket.reference, "status": ticket.get_status_display()},
             extra={"current": ticket.status},
         )
+    return attach_checked(
+        ticket=ticket,
+        actor=actor,
+        file=file,
+        filename=filename,
+        content_type=content_type,
+        internal=internal,
+        note=text,
+    )
+
+
+def attach_checked(
+    *,
+    ticket: Ticket,
+    actor: User,
+    file: File[bytes],
+    filename: str,
+    content_type: str,
+    internal: bool = False,
+    note: str = "",
+) -> Attachment:
+    """Store ``file`` and put it on ``ticket``'s timeline as its own entry. The caller has
+    checked it (``check_file``), the person's right to add it, and holds the ticket's lock."""
     path, checksum = store_file(file)
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=EventKind.ATTACHMENT,
         author=actor,
-        body=text,
+        body=note,
         internal=internal,
         data={"filename": filename, "size": file.size},
     )

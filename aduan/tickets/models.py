@@ -47,6 +47,27 @@ class SolutionChannel(models.TextChoices):
     CHAT = "chat", _("Chat / SMS / social media")
 
 
+# How an answer most likely reaches the customer, from the kind of channel the complaint came
+# by (organisation.ChannelKind): the reply form's default, the desk's solution report, and the
+# channel of a customer's own message. Other kinds (a survey): by phone.
+ANSWER_CHANNEL_OF_KIND: dict[str, str] = {
+    "phone": SolutionChannel.PHONE,
+    "walk_in": SolutionChannel.VERBAL,
+    "letter": SolutionChannel.LETTER,
+    "fax": SolutionChannel.LETTER,
+    "email": SolutionChannel.EMAIL,
+    "web": SolutionChannel.PORTAL,
+    "chat": SolutionChannel.CHAT,
+    "sms": SolutionChannel.CHAT,
+    "social": SolutionChannel.CHAT,
+}
+
+
+def answer_channel(kind: str) -> str:
+    """The ``SolutionChannel`` that answers a complaint from a channel of ``kind``."""
+    return str(ANSWER_CHANNEL_OF_KIND.get(kind, SolutionChannel.PHONE))
+
+
 class Ticket(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     channel = models.ForeignKey(
@@ -152,6 +173,18 @@ class Ticket(models.Model):
     # Seed 004: hard complaints and super emergencies get their own queues.
     is_hard_complaint = models.BooleanField(_("hard complaint"), default=False, db_default=False)
     is_super_emergency = models.BooleanField(_("super emergency"), default=False, db_default=False)
+    # The closed or cancelled ticket the customer wrote to again, when this one was opened
+    # for it (tickets.services.intake.receive_customer_message). Indexed only where set, so
+    # plain creation writes no extra index entry.
+    follows = models.ForeignKey(
+        "self",
+        verbose_name=_("follows"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_by",
+        db_index=False,
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -203,6 +236,11 @@ class Ticket(models.Model):
                 condition=Q(is_super_emergency=True),
                 name="ticket_super_emergency_idx",
             ),
+            models.Index(
+                fields=["follows"],
+                condition=Q(follows__isnull=False),
+                name="ticket_follows_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -228,7 +266,8 @@ class EventKind(models.TextChoices):
     SLA_BREACH = "sla_breach", _("Service-level target missed")
     SLA_ALERT = "sla_alert", _("Service-level alert")
     HARD_COMPLAINT = "hard_complaint", _("Hard complaint")
-    FOLLOW_UP = "follow_up", _("Support desk follow-up")
+    # The support desk's action on a hard complaint (aduan.care); not a follow-up ticket.
+    HARD_COMPLAINT_ACTION = "hard_complaint_action", _("Hard-complaint action by the support desk")
     SUPER_EMERGENCY = "super_emergency", _("Super emergency")
     PROGRESS = "progress", _("Progress update")
     PROMISE = "promise", _("Promise to the customer")

@@ -418,3 +418,24 @@ def ticket_attachments(user: User, ticket: Ticket) -> list[Attachment]:
 
 def visible_tickets_contains(user: User, ticket_id: int) -> bool:
     return visible_tickets(user).filter(pk=ticket_id).exists()
+
+
+@dataclass(frozen=True)
+class FollowLinks:
+    """The tickets linked to one by ``Ticket.follows``, as far as the reader may see them."""
+
+    follows: Ticket | None
+    followed_by: list[Ticket]
+
+    def __bool__(self) -> bool:
+        return self.follows is not None or bool(self.followed_by)
+
+
+def follow_links(user: User, ticket: Ticket) -> FollowLinks:
+    """The ticket ``ticket`` follows and the ones that follow it (a customer wrote again
+    after it was closed), among those ``user`` may see: a customer sees only their own."""
+    visible = visible_tickets(user).only("id", "reference", "subject", "status")
+    follows = visible.filter(pk=ticket.follows_id).first() if ticket.follows_id else None
+    # Served by the partial index ticket_follows_idx (only rows that follow another).
+    followed_by = list(visible.filter(follows=ticket).order_by("id")[:20])
+    return FollowLinks(follows=follows, followed_by=followed_by)

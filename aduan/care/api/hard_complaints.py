@@ -51,7 +51,7 @@ class HardComplaintIn(Schema):
     note: Text = ""
 
 
-class FollowUpIn(Schema):
+class HardComplaintActionIn(Schema):
     note: Text = Field(min_length=1)
     status: Literal["following_up", "done"] = "following_up"
 
@@ -135,9 +135,12 @@ def hard_complaint_queue(request: HttpRequest, filters: Query[QueueQuery]) -> li
 
 
 @router.post("/tickets/{reference}/hard-complaint/follow-ups", response={201: QueueItem, **ERRORS})
-def follow_up(request: HttpRequest, reference: Reference, payload: FollowUpIn) -> Status[Any]:
-    """The support desk records its follow-up (seed 004 5.1.3-5.1.6)."""
-    complaint = hard.follow_up(
+def follow_up(
+    request: HttpRequest, reference: Reference, payload: HardComplaintActionIn
+) -> Status[Any]:
+    """The support desk records a hard-complaint action (seed 004 5.1.3-5.1.6). The path
+    and the operation id keep their first name, ``follow-ups``, for existing clients."""
+    complaint = hard.record_action(
         actor=actor(request), reference=reference, note=payload.note, status=payload.status
     )
     return Status(201, selectors.hard_complaint(complaint.pk))

@@ -1,4 +1,4 @@
-"""Hard complaints (seed 004 5.1): how a ticket becomes one, and the support desk's follow-up.
+"""Hard complaints (seed 004 5.1): how a ticket becomes one, and the support desk's actions.
 
 A ticket is a hard complaint when the same customer reported the same problem (the same
 category) ``repeat_threshold`` times or more within ``repeat_window_days`` (reopening with
@@ -188,11 +188,12 @@ def set_criteria(*, actor: User, reference: str, criteria: list[str], note: str 
 
 
 @transaction.atomic
-def follow_up(
+def record_action(
     *, actor: User, reference: str, note: str, status: str | None = None
 ) -> HardComplaint:
     """The support desk records what it did (seed 004 5.1.3-5.1.6): pulled the ticket,
-    processed it, sent it to the regional group, received progress."""
+    processed it, sent it to the regional group, received progress: a hard-complaint action
+    (not a follow-up ticket, which is one that follows a closed ticket: Ticket.follows)."""
     require(may_follow_up_hard, actor)
     ticket = get_visible_ticket(actor, reference, for_update=True)
     complaint = HardComplaint.objects.select_for_update().filter(ticket=ticket).first()
@@ -222,10 +223,10 @@ def follow_up(
     complaint.last_follow_up_at = timezone.now()
     complaint.last_follow_up_by = actor
     complaint.save(update_fields=["status", "last_follow_up_at", "last_follow_up_by"])
-    event(ticket, EventKind.FOLLOW_UP, actor, body=text, status=new_status)
+    event(ticket, EventKind.HARD_COMPLAINT_ACTION, actor, body=text, status=new_status)
     record(
         actor=actor,
-        action="hard_complaint.follow_up",
+        action="hard_complaint.action",
         instance=complaint,
         before={"status": before},
         after={"status": new_status},

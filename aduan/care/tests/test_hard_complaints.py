@@ -215,7 +215,9 @@ def test_the_queue_and_the_support_desk_follow_up(api, org):
     assert first in [
         r["ticket"]["reference"] for r in support.get("/hard-complaints", {"status": "done"}).json()
     ]
-    kinds = TicketEvent.objects.filter(ticket=tickets[0], kind=EventKind.FOLLOW_UP).count()
+    kinds = TicketEvent.objects.filter(
+        ticket=tickets[0], kind=EventKind.HARD_COMPLAINT_ACTION
+    ).count()
     assert kinds == 2
 
 

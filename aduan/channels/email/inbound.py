@@ -419,27 +419,28 @@ def _handle(message: InboundMessage, *, force: bool) -> None:
     ticket, found_by = find_ticket(parsed, customer)
     text, trimmed = _timeline_text(parsed.text, message, bool(parsed.attachments))
     details = {"inbound_message": message.pk, "from": address, "trimmed": trimmed}
-    reopen_closed: bool = settings.ADUAN_REOPEN_CLOSED_ON_REPLY
-    created = False
-    if ticket is not None and tickets.accepts_channel_message(ticket, reopen_closed=reopen_closed):
-        event = tickets.receive_channel_message(
-            ticket_id=ticket.pk,
+    subject = _subject_for_ticket(parsed.subject)
+    if ticket is None:
+        recorded = tickets.record_complaint(
+            actor=None,
             customer=customer,
-            body=text,
-            channel="email",
-            reopen_closed=reopen_closed,
-            details={**details, "threaded_by": found_by},
-        )
-    else:
-        ticket, event = tickets.receive_from_channel(
-            channel=channel.code,
-            customer=customer,
-            subject=_subject_for_ticket(parsed.subject),
-            description=text,
-            follows=ticket,
+            data=tickets.TicketInput(subject=subject, description=text, channel=channel.code),
             details=details,
         )
-        created = True
+        ticket, event, created = recorded.ticket, recorded.event, True
+    else:
+        # Joins the ticket, reopens it, or opens one that follows it: tickets.services.intake.
+        received = tickets.receive_customer_message(
+            ticket=ticket,
+            customer=customer,
+            body=text,
+            channel=channel.code,
+            subject=subject,
+            details={**details, "threaded_by": found_by},
+        )
+        ticket, event, created = received.ticket, received.event, received.created
+    # Files go through _keep_attachments, not the service's: each is listed on the stored
+    # message too, withheld ones included, for the administrators.
     _keep_attachments(message, parsed, event)
     message.ticket, message.event, message.customer = ticket, event, customer
     message.status, message.reason = InboundStatus.PROCESSED, ""

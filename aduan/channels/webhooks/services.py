@@ -12,7 +12,6 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -45,8 +44,7 @@ from aduan.customers.services import CustomerInput, clean_email, register_custom
 from aduan.organisation import selectors as org
 from aduan.organisation.models import Channel, ChannelKind
 from aduan.tickets import services as tickets
-from aduan.tickets.attachments import add_received_attachment, check_file, store_file
-from aduan.tickets.models import OPEN_STATUSES, Ticket, TicketEvent
+from aduan.tickets.models import OPEN_STATUSES, Ticket
 
 logger = logging.getLogger(__name__)
 WEBHOOK_KINDS = (ChannelKind.CHAT, ChannelKind.SMS, ChannelKind.SOCIAL)
@@ -210,28 +208,6 @@ def _files(data: MessageIn) -> list[tuple[str, bytes]]:
     return files
 
 
-def _attach(event: TicketEvent, files: list[tuple[str, bytes]]) -> list[dict[str, str]]:
-    """Put the acceptable files on the ticket; the others stay in the stored payload and
-    are listed on the timeline entry as withheld, with the reason."""
-    withheld = []
-    for name, content in files:
-        try:
-            filename, content_type = check_file(name, len(content))
-        except ValidationFailed as exc:
-            withheld.append({"filename": single_line(name, 200), "reason": exc.message})
-            continue
-        path, checksum = store_file(ContentFile(content))
-        add_received_attachment(
-            event=event,
-            path=path,
-            checksum=checksum,
-            filename=filename,
-            content_type=content_type,
-            size=len(content),
-        )
-    return withheld
-
-
 def _handle(stored: InboundWebhookMessage, data: MessageIn) -> str:
     channel = stored.channel
     files = _files(data)
@@ -242,35 +218,31 @@ def _handle(stored: InboundWebhookMessage, data: MessageIn) -> str:
     if not text:
         raise ValidationFailed([("text", _("Send a text or an attachment."))])
     details: dict[str, Any] = {"webhook_message": stored.pk, "sender": data.sender.id}
+    uploads = [tickets.Upload(name, ContentFile(content)) for name, content in files]
+    subject = single_line(data.subject, 200) or single_line(text, 80) or _("(no subject)")
     ticket = _thread(channel, customer, data)
-    reopen: bool = settings.ADUAN_REOPEN_CLOSED_ON_REPLY
-    if ticket is not None and tickets.accepts_channel_message(ticket, reopen_closed=reopen):
-        event = tickets.receive_channel_message(
-            ticket_id=ticket.pk,
+    if ticket is None:
+        recorded = tickets.record_complaint(
+            actor=None,
             customer=customer,
-            body=text,
-            channel="chat",
-            reopen_closed=reopen,
+            data=tickets.TicketInput(subject=subject, description=text, channel=channel.code),
+            files=uploads,
             details=details,
         )
-        status = "appended"
-    else:
-        subject = single_line(data.subject, 200) or single_line(text, 80) or _("(no subject)")
-        ticket, event = tickets.receive_from_channel(
-            channel=channel.code,
-            customer=customer,
-            subject=subject,
-            description=text,
-            follows=ticket,
-            details=details,
-        )
-        status = "created"
-    withheld = _attach(event, files)
-    if withheld:
-        event.data = {**event.data, "withheld_files": withheld}
-        event.save(update_fields=["data"])
-    stored.ticket, stored.event = ticket, event
-    return status
+        stored.ticket, stored.event = recorded.ticket, recorded.event
+        return "created"
+    # Joins the ticket, reopens it, or opens one that follows it: tickets.services.intake.
+    received = tickets.receive_customer_message(
+        ticket=ticket,
+        customer=customer,
+        body=text,
+        channel=channel.code,
+        subject=subject,
+        files=uploads,
+        details=details,
+    )
+    stored.ticket, stored.event = received.ticket, received.event
+    return "created" if received.created else "appended"
 
 
 def process(stored_id: int, *, data: MessageIn | None = None) -> Received:

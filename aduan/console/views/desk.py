@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from aduan.accounts.models import User
 from aduan.console.access import actor, front_staff_required
 from aduan.console.forms import ComplaintForm, LookupForm, RegisterCallerForm
 from aduan.core.errors import ApplicationError, ValidationFailed
@@ -22,17 +22,7 @@ from aduan.customers import services as customer_services
 from aduan.customers.models import Customer
 from aduan.customers.phones import InvalidPhoneNumber, normalise_phone
 from aduan.tickets import services as ticket_services
-from aduan.tickets.attachments import add_attachment, check_file
-from aduan.tickets.models import Status
-
-SOLUTION_CHANNEL_OF_KIND = {
-    "phone": "phone",
-    "walk_in": "verbal",
-    "letter": "letter",
-    "fax": "letter",
-    "email": "email",
-    "web": "portal",
-}
+from aduan.tickets.models import Status, Ticket
 
 
 def _lookup(query: str) -> tuple[list[Customer], str]:
@@ -158,7 +148,7 @@ def complaint(request: HttpRequest, customer_id: int) -> HttpResponse:
             try:
                 ticket = _record(user, customer, data)
             except ApplicationError as exc:
-                apply_error(form, exc, {"to": "outcome", "file": "attachments"})
+                apply_error(form, exc, {"file": "attachments"})
                 status = exc.status
             else:
                 messages.success(
@@ -172,40 +162,23 @@ def complaint(request: HttpRequest, customer_id: int) -> HttpResponse:
     return render(request, "console/desk/complaint.html", context, status=status)
 
 
-def _record(user: Any, customer: Customer, data: dict[str, Any]) -> Any:
-    files = data.get("attachments") or []
-    for upload in files:
-        # Refuse a bad file before anything is written.
-        check_file(upload.name or "", upload.size or 0)
-    outcome = data["outcome"]
-    if outcome != "open" and not (data.get("note") or "").strip():
-        raise ValidationFailed(
-            [("note", _("Write the solution report, or the reason the ticket is pending."))]
-        )
-    with transaction.atomic():
-        ticket = ticket_services.create_ticket(
-            actor=user,
-            data=ticket_services.TicketInput(
-                subject=data["subject"],
-                description=data["description"],
-                channel=data["channel"],
-                customer_id=customer.pk,
-                category=data.get("category") or None,
-                priority=data.get("priority") or None,
-                received_at=data.get("received_at"),
-            ),
-        )
-        for upload in files:
-            add_attachment(actor=user, reference=ticket.reference, file=upload, name=upload.name)
-        if outcome in (Status.RESOLVED, Status.PENDING):
-            channel = ""
-            if outcome == Status.RESOLVED:
-                channel = SOLUTION_CHANNEL_OF_KIND.get(ticket.channel.kind, "phone")
-            ticket = ticket_services.transition(
-                actor=user,
-                reference=ticket.reference,
-                data=ticket_services.TransitionInput(
-                    to=outcome, note=data["note"], channel=channel or None
-                ),
-            )
-    return ticket
+def _record(user: User, customer: Customer, data: dict[str, Any]) -> Ticket:
+    recorded = ticket_services.record_complaint(
+        actor=user,
+        data=ticket_services.TicketInput(
+            subject=data["subject"],
+            description=data["description"],
+            channel=data["channel"],
+            customer_id=customer.pk,
+            category=data.get("category") or None,
+            priority=data.get("priority") or None,
+            received_at=data.get("received_at"),
+        ),
+        files=[
+            ticket_services.Upload(upload.name or "", upload)
+            for upload in data.get("attachments") or []
+        ],
+        outcome=data["outcome"],
+        note=data.get("note") or "",
+    )
+    return recorded.ticket

@@ -43,25 +43,12 @@ from aduan.tickets.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
     ForwardingStatus,
-    SolutionChannel,
     Status,
     Ticket,
     Tier,
+    answer_channel,
 )
 from aduan.tickets.permissions import get_visible_ticket
-
-# How a reply or solution most likely reaches the customer, from the channel it came by.
-REPLY_CHANNEL_OF_KIND = {
-    "phone": SolutionChannel.PHONE,
-    "walk_in": SolutionChannel.VERBAL,
-    "letter": SolutionChannel.LETTER,
-    "fax": SolutionChannel.LETTER,
-    "email": SolutionChannel.EMAIL,
-    "web": SolutionChannel.PORTAL,
-    "chat": SolutionChannel.CHAT,
-    "sms": SolutionChannel.CHAT,
-    "social": SolutionChannel.CHAT,
-}
 
 
 def move_label(source: str, target: str) -> str:
@@ -106,7 +93,8 @@ def _load(user: User, reference: str) -> Ticket:
 
 
 def _reply_channel(ticket: Ticket) -> str:
-    return str(REPLY_CHANNEL_OF_KIND.get(ticket.channel.kind, SolutionChannel.PHONE))
+    # How a reply or solution most likely reaches the customer, from the channel it came by.
+    return answer_channel(ticket.channel.kind)
 
 
 def _forms(user: User, ticket: Ticket) -> dict[str, forms.Form]:

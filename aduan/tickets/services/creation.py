@@ -1,24 +1,23 @@
-"""Recording a complaint: staff for a registered customer, or a customer on the portal."""
+"""A new ticket: the checks and the row, for ``complaint.record_complaint`` (the one service
+that records a complaint, whoever brings it: staff, the customer on the portal, a channel)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
 from aduan.core.errors import PermissionDenied
-from aduan.core.permissions import require
-from aduan.core.validation import Errors, clean_text
+from aduan.core.validation import Errors
 from aduan.customers.models import Customer
 from aduan.organisation import selectors as org
 from aduan.organisation.models import ChannelKind, TeamKind
 from aduan.tickets import deadlines, signals
-from aduan.tickets.models import EventKind, Status, Ticket, Tier
-from aduan.tickets.permissions import may_record_complaint
+from aduan.tickets.models import EventKind, Status, Ticket, TicketEvent, Tier
 from aduan.tickets.services.common import (
     BODY_MAX,
     SUBJECT_MAX,
@@ -50,28 +49,49 @@ class TicketInput:
     received_at: datetime.datetime | None = None
 
 
-@transaction.atomic
-def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
-    """Record a complaint. Staff enter it for a registered customer (seed 001 step 9) and it
-    opens at once; a customer files their own on the portal and it waits as ``new``."""
-    require(may_record_complaint, actor)
-    errors = Errors()
-    now = timezone.now()
-    subject = errors.check(
-        "subject",
-        lambda: clean_text("subject", data.subject, max_length=SUBJECT_MAX, single_line=True),
-    )
-    description = errors.check(
-        "description", lambda: clean_text("description", data.description, max_length=BODY_MAX)
-    )
-    customer: Customer | None
-    if actor.is_customer:
+def _customer_of(errors: Errors, actor: User | None, data: TicketInput) -> Customer | None:
+    """Whose complaint it is: the signed-in customer's own, or the registered customer staff
+    named. A channel (no ``actor``) has found or registered its sender itself."""
+    if actor is not None and actor.is_customer:
         customer = Customer.objects.filter(user=actor).first()
         if customer is None:
             raise PermissionDenied(_("Your login is not linked to a customer record."))
         if data.customer_id not in (None, customer.pk):
             errors.add("customer_id", _("Customers file complaints only for themselves."))
-        channel_code: str | None = data.channel or "web"
+        return customer
+    if data.customer_id is None:
+        errors.add("customer_id", _("Register or look up the customer first."))
+        return None
+    try:
+        # get(), not first(): a look-up by primary key needs no ORDER BY, and compiling the
+        # customers' ordering (by name) cost every new ticket.
+        return Customer.objects.get(pk=data.customer_id)
+    except Customer.DoesNotExist:
+        errors.add("customer_id", _("No customer with id %(id)s.") % {"id": data.customer_id})
+        return None
+
+
+def new_ticket(
+    errors: Errors,
+    *,
+    actor: User | None,
+    data: TicketInput,
+    customer: Customer | None = None,
+) -> Ticket | None:
+    """The unsaved ticket ``data`` describes, or None with the reasons in ``errors``. Staff
+    enter a complaint for a registered customer (seed 001 step 9) and it opens at once; a
+    customer files their own on the portal, and a channel (``actor`` None, with the
+    ``customer`` it found) brings one by itself: those wait as ``new``."""
+    now = timezone.now()
+    subject = errors.text("subject", data.subject, max_length=SUBJECT_MAX, single_line=True)
+    description = errors.text("description", data.description, max_length=BODY_MAX)
+    by_customer = actor is None or actor.is_customer
+    if customer is None:
+        customer = _customer_of(errors, actor, data)
+    channel_code = data.channel
+    if by_customer:
+        if actor is not None:
+            channel_code = channel_code or "web"
         for field, value in (
             ("team", data.team),
             ("assignee_id", data.assignee_id),
@@ -82,23 +102,9 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
         ):
             if value is not None:
                 errors.add(field, _("Only staff may set this field."))
-    else:
-        channel_code = data.channel
-        customer = None
-        if data.customer_id is None:
-            errors.add("customer_id", _("Register or look up the customer first."))
-        else:
-            try:
-                # get(), not first(): a look-up by primary key needs no ORDER BY, and
-                # compiling the customers' ordering (by name) cost every new ticket.
-                customer = Customer.objects.get(pk=data.customer_id)
-            except Customer.DoesNotExist:
-                errors.add(
-                    "customer_id", _("No customer with id %(id)s.") % {"id": data.customer_id}
-                )
-
     channel = find_channel(errors, channel_code)
-    if actor.is_customer and channel is not None and channel.kind != ChannelKind.WEB:
+    portal = actor is not None and actor.is_customer
+    if portal and channel is not None and channel.kind != ChannelKind.WEB:
         errors.add("channel", _("Complaints filed on the portal use the web channel."))
     category = find_category(errors, data.category)
     priority = find_priority(errors, data.priority)
@@ -112,7 +118,8 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
             errors.add("received_at", _("Cannot be in the future."))
         elif received < now - MAX_BACKDATE:
             errors.add("received_at", _("Cannot be more than a year ago."))
-    errors.raise_if_any()
+    if errors:
+        return None
     assert customer is not None and channel is not None and priority is not None
 
     if team is None:
@@ -124,27 +131,37 @@ def create_ticket(*, actor: User, data: TicketInput) -> Ticket:
     if team is not None and team.kind == TeamKind.DIVISION:
         # A division is not a tier; it gets tickets through forwarding forms.
         tier = Tier.FRONT_LINE
-
-    ticket = Ticket(
+    return Ticket(
         reference=new_reference(received),
         channel=channel,
         category=category,
         is_technical=is_technical,
         priority=priority,
-        subject=str(subject),
-        description=str(description),
+        subject=subject,
+        description=description,
         customer=customer,
         team=team,
         assignee=assignee,
         tier=tier,
-        status=Status.NEW if actor.is_customer else Status.OPEN,
+        status=Status.NEW if by_customer else Status.OPEN,
         received_at=received,
         created_by=actor,
     )
+
+
+def insert_ticket(ticket: Ticket, actor: User | None, **details: Any) -> TicketEvent:
+    """Save the new ticket with its "created" entry and audit entry; returns the entry."""
     # The service-level policy for its priority, category and channel sets the due times.
     deadlines.start(ticket)
     ticket.save(force_insert=True)
-    add_event(ticket, EventKind.CREATED, actor, channel=channel.code, status=ticket.status)
+    event = add_event(
+        ticket,
+        EventKind.CREATED,
+        actor,
+        channel=ticket.channel.code,
+        status=ticket.status,
+        **details,
+    )
     audit_ticket(actor, "ticket.created", ticket, {})
     signals.ticket_created.send(sender=Ticket, ticket=ticket, actor=actor)
-    return ticket
+    return event

@@ -1,152 +1,167 @@
-"""Intake by mail and the other channels (aduan.channels: mail, chat, SMS, social media).
+"""The customer writes again on a ticket: on the portal, by mail or through a chat, SMS or
+social media gateway. One rule for all of them (``what_a_message_does``):
 
-Nobody is signed in: the system is the actor, and what the message says never makes it
-anything but the customer's own words.
+- on a ticket still being worked on, the message joins its timeline;
+- on a resolved one it is "the problem persists" and reopens it (seed 000 1.3.4), except on
+  the portal, which asks that question with its own buttons;
+- on a closed one it reopens it when the organisation says so
+  (``ADUAN_REOPEN_CLOSED_ON_REPLY``), else it opens a new ticket that follows the closed one
+  (``Ticket.follows``);
+- on a cancelled one it always opens a new ticket that follows it.
+
+Whatever the message says, it never becomes anything but the customer's own words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.accounts.models import User
 from aduan.audit.services import record
-from aduan.core.errors import Conflict
-from aduan.core.validation import Errors, clean_text
+from aduan.core.errors import ValidationFailed
+from aduan.core.validation import Errors
 from aduan.customers.models import Customer
 from aduan.organisation import selectors as org
-from aduan.tickets import deadlines, signals, workflow
-from aduan.tickets.models import EventKind, Status, Ticket, TicketEvent, Tier
-from aduan.tickets.services.common import (
-    BODY_MAX,
-    SUBJECT_MAX,
-    add_event,
-    audit_ticket,
-    find_channel,
-    find_priority,
-    new_reference,
-    save_ticket,
+from aduan.tickets import workflow
+from aduan.tickets.models import EventKind, Status, Ticket, TicketEvent, answer_channel
+from aduan.tickets.permissions import get_visible_ticket
+from aduan.tickets.services.common import BODY_MAX, add_event, save_ticket
+from aduan.tickets.services.complaint import (
+    Upload,
+    attach_uploads,
+    check_uploads,
+    record_complaint,
 )
+from aduan.tickets.services.creation import TicketInput
 from aduan.tickets.services.status import apply_move
 
 
-@transaction.atomic
-def receive_from_channel(
-    *,
-    channel: str,
-    customer: Customer,
-    subject: str,
-    description: str,
-    follows: Ticket | None = None,
-    details: dict[str, Any] | None = None,
-) -> tuple[Ticket, TicketEvent]:
-    """Open a ticket for a complaint that arrived by itself. Like one filed on the portal it
-    waits as ``new`` for the front line to classify. ``follows`` is the closed ticket the
-    customer wrote to again: the new one is its linked follow-up. Keep in step with
-    ``create_ticket``."""
-    errors = Errors()
-    subject_text = errors.text("subject", subject, max_length=SUBJECT_MAX, single_line=True)
-    description_text = errors.text("description", description, max_length=BODY_MAX)
-    channel_row = find_channel(errors, channel)
-    priority = find_priority(errors, None)
-    errors.raise_if_any()
-    assert channel_row is not None and priority is not None
-    received = timezone.now()
-    team = org.default_intake_team()
-    ticket = Ticket(
-        reference=new_reference(received),
-        channel=channel_row,
-        priority=priority,
-        subject=subject_text,
-        description=description_text,
-        customer=customer,
-        team=team,
-        tier=(team.tier if team else None) or Tier.FRONT_LINE,
-        status=Status.NEW,
-        received_at=received,
-    )
-    deadlines.start(ticket)
-    ticket.save(force_insert=True)
-    extra = dict(details or {})
-    if follows is not None:
-        extra["follows"] = follows.reference
-    event = add_event(
-        ticket, EventKind.CREATED, None, channel=channel_row.code, status=ticket.status, **extra
-    )
-    audit_ticket(None, "ticket.created", ticket, {})
-    signals.ticket_created.send(sender=Ticket, ticket=ticket, actor=None)
-    if follows is not None:
-        add_event(
-            follows,
-            EventKind.NOTE,
-            None,
-            body=_("The customer wrote again after closing; follow-up ticket %(reference)s.")
-            % {"reference": ticket.reference},
-            internal=True,
-            follow_up=ticket.reference,
-        )
-    return ticket, event
+class Outcome(StrEnum):
+    APPENDED = "appended"
+    REOPENED = "reopened"
+    # A new ticket that follows the closed or cancelled one.
+    NEW_TICKET = "new_ticket"
 
 
-def accepts_channel_message(ticket: Ticket, *, reopen_closed: bool) -> bool:
-    """Whether a customer's message by mail or another channel joins ``ticket`` (else the
-    caller opens a linked follow-up): cancelled tickets never take one, closed ones only
-    when the organisation reopens them on a reply."""
+def what_a_message_does(ticket: Ticket, *, reopen_resolved: bool = True) -> Outcome:
+    """The rule for a customer's message on ``ticket`` (see the module's docstring)."""
     if ticket.status == Status.CANCELLED:
-        return False
-    return ticket.status != Status.CLOSED or reopen_closed
+        return Outcome.NEW_TICKET
+    if ticket.status == Status.CLOSED:
+        reopen: bool = settings.ADUAN_REOPEN_CLOSED_ON_REPLY
+        return Outcome.REOPENED if reopen else Outcome.NEW_TICKET
+    if ticket.status == Status.RESOLVED and reopen_resolved:
+        return Outcome.REOPENED
+    return Outcome.APPENDED
+
+
+@dataclass(frozen=True)
+class CustomerMessage:
+    outcome: Outcome
+    # Where the message landed: the ticket written to, or the new one that follows it.
+    ticket: Ticket
+    # The customer's message, or the new ticket's "created" entry.
+    event: TicketEvent
+    withheld: list[dict[str, str]]
+
+    @property
+    def created(self) -> bool:
+        return self.outcome == Outcome.NEW_TICKET
 
 
 @transaction.atomic
-def receive_channel_message(
+def receive_customer_message(
     *,
-    ticket_id: int,
+    ticket: Ticket,
     customer: Customer,
     body: str,
     channel: str,
-    reopen_closed: bool = False,
-    details: dict[str, Any] | None = None,
-) -> TicketEvent:
-    """The customer writes again on an existing ticket, by mail or another channel. On a
-    resolved ticket that is "the problem persists" and reopens it (seed 000 1.3.4); a closed
-    one reopens only with ``reopen_closed``. Refuses (Conflict) where
-    ``accepts_channel_message`` says no."""
-    ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
-    text = clean_text("body", body, max_length=BODY_MAX)
-    if not accepts_channel_message(ticket, reopen_closed=reopen_closed):
-        raise Conflict(
-            _("Ticket %(reference)s is %(status)s; file a new complaint instead.")
-            % {"reference": ticket.reference, "status": ticket.get_status_display()},
-            field="status",
-            extra={"current": ticket.status},
+    actor: User | None = None,
+    subject: str = "",
+    files: Sequence[Upload] = (),
+    details: Mapping[str, Any] | None = None,
+    reopen_resolved: bool = True,
+) -> CustomerMessage:
+    """The customer's message on ``ticket``, by the organisation's channel ``channel`` (a
+    code), as ``what_a_message_does`` says. ``actor`` is the customer's portal login when
+    they write there (the ticket must be theirs); mail and the gateways pass none.
+    ``subject`` names a new ticket (default: the one it follows). Files no upload would
+    accept are withheld with the reason, as for any complaint a channel brings."""
+    if actor is not None:
+        locked = get_visible_ticket(actor, ticket.reference, for_update=True)
+    else:
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    outcome = what_a_message_does(locked, reopen_resolved=reopen_resolved)
+    if outcome == Outcome.NEW_TICKET:
+        recorded = record_complaint(
+            actor=actor,
+            customer=None if actor is not None else customer,
+            data=TicketInput(subject=subject or locked.subject, description=body, channel=channel),
+            files=files,
+            follows=locked,
+            details=details,
         )
-    # Only the customer's own portal login may stand as the author: whatever the message
-    # claims, it never becomes a staff member's words.
-    user = customer.user if customer.user_id else None
-    author = user if user is not None and user.is_customer else None
-    extra = dict(details or {})
-    if customer.pk != ticket.customer_id:
-        extra["customer_id"] = customer.pk
-    event = add_event(
-        ticket, EventKind.CUSTOMER_MESSAGE, author, body=text, channel=channel, **extra
-    )
-    if ticket.status in workflow.REOPEN_SOURCES:
+        return CustomerMessage(outcome, recorded.ticket, recorded.event, recorded.withheld)
+    errors = Errors()
+    text = errors.text("body", body, max_length=BODY_MAX)
+    came_by = org.channel_by_code(channel)
+    if came_by is None:
+        errors.add("channel", _("Unknown or inactive channel '%(code)s'.") % {"code": channel})
+    accepted, withheld = check_uploads(errors, files, withhold=actor is None)
+    errors.raise_if_any()
+    assert came_by is not None
+    event = _append(locked, customer, actor, text, answer_channel(came_by.kind), details, withheld)
+    attach_uploads(locked, event, actor, accepted)
+    if outcome == Outcome.REOPENED:
         apply_move(
-            ticket,
-            None,
+            locked,
+            actor,
             Status.OPEN,
             trigger=workflow.Trigger.CUSTOMER_MESSAGE,
             by=workflow.ActorKind.CUSTOMER,
             note="",
         )
     else:
-        save_ticket(ticket, [])
+        # The conversation is alive: the version and updated_at move on.
+        save_ticket(locked, [])
     record(
-        actor=None,
+        actor=actor,
         action="ticket.message",
-        instance=ticket,
-        after={"event": event.pk, "kind": event.kind, "internal": False, "channel": channel},
+        instance=locked,
+        after={"event": event.pk, "kind": event.kind, "internal": False, "channel": event.channel},
     )
-    return event
+    return CustomerMessage(outcome, locked, event, withheld)
+
+
+def _append(
+    ticket: Ticket,
+    customer: Customer,
+    actor: User | None,
+    text: str,
+    channel: str,
+    details: Mapping[str, Any] | None,
+    withheld: list[dict[str, str]],
+) -> TicketEvent:
+    if actor is not None and not actor.is_customer:
+        raise ValidationFailed([("actor", _("Only the customer writes as the customer."))])
+    # Only the customer's own portal login may stand as the author: whatever a mail or a
+    # chat message claims, it never becomes a staff member's words.
+    author = actor
+    if author is None and customer.user_id:
+        user = customer.user
+        author = user if user is not None and user.is_customer else None
+    extra = dict(details or {})
+    if customer.pk != ticket.customer_id:
+        extra["customer_id"] = customer.pk
+    if withheld:
+        extra["withheld_files"] = withheld
+    return add_event(
+        ticket, EventKind.CUSTOMER_MESSAGE, author, body=text, channel=channel, **extra
+    )

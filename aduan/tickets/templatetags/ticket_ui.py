@@ -156,3 +156,13 @@ def channel_label(value: str) -> str:
 @register.filter
 def is_from_customer(event: TicketEvent) -> bool:
     return event.kind == EventKind.CUSTOMER_MESSAGE
+
+
+@register.inclusion_tag("tickets/_links.html", takes_context=True)
+def follow_links(context: template.Context, ticket: Ticket, url_name: str) -> dict[str, object]:
+    """The "follows ADU-..." and "followed by ADU-..." line of a ticket's page, linked with
+    ``url_name`` (``console:ticket``, ``portal:ticket``), for what the reader may see."""
+    from aduan.tickets.selectors import follow_links as links_of
+
+    user = context["request"].user
+    return {"links": links_of(user, ticket), "url_name": url_name}
