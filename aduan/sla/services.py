@@ -19,9 +19,8 @@ import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -38,6 +37,7 @@ from aduan.sla import clock, rows, rules
 from aduan.sla.models import Action, SlaEvent, Trigger
 from aduan.sla.rules import Configuration
 from aduan.tickets import services as ticket_services
+from aduan.tickets import writes as ticket_writes
 from aduan.tickets.models import EventKind, Ticket, TicketEvent
 
 logger = logging.getLogger(__name__)
@@ -377,54 +377,6 @@ def _done_keys(ticket_ids: list[int]) -> dict[int, set[str]]:
     return done
 
 
-UPDATED_FIELDS = [
-    "first_response_breached_at",
-    "resolution_breached_at",
-    "sla_next_check_at",
-    "version",
-    "updated_at",
-]
-
-
-def _write_back(tickets: list[Ticket]) -> None:
-    """Save the sweep's fields of many tickets in one statement. ``bulk_update`` builds a CASE
-    expression per field and row, and at 1,000 rows that took longer than everything else in
-    a sweep; on PostgreSQL one UPDATE joins the values as arrays (``unnest``)."""
-    if not tickets:
-        return
-    ops = connection.ops
-    table = ops.quote_name(Ticket._meta.db_table)
-    if connection.vendor == "postgresql":
-        types = {"id": "bigint", "version": "integer"}  # the others are times
-        assignments = ", ".join(
-            f"{ops.quote_name(name)} = v.{ops.quote_name(name)}" for name in UPDATED_FIELDS
-        )
-        arrays = ", ".join(
-            f"%s::{types.get(name, 'timestamptz')}[]" for name in ["id", *UPDATED_FIELDS]
-        )
-        names = ", ".join(ops.quote_name(name) for name in ["id", *UPDATED_FIELDS])
-        sql = (
-            f"UPDATE {table} AS t SET {assignments} "  # noqa: S608
-            f"FROM unnest({arrays}) AS v({names}) WHERE t.{ops.quote_name('id')} = v.id"
-        )
-        columns = [[t.pk for t in tickets]] + [
-            [getattr(t, name) for t in tickets] for name in UPDATED_FIELDS
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, columns)
-        return
-    setters = ", ".join(f"{ops.quote_name(name)} = %s" for name in UPDATED_FIELDS)
-    sql = f"UPDATE {table} SET {setters} WHERE {ops.quote_name('id')} = %s"  # noqa: S608
-
-    def value(ticket: Ticket, name: str) -> Any:
-        raw = getattr(ticket, name)
-        return ops.adapt_datetimefield_value(raw) if isinstance(raw, datetime.datetime) else raw
-
-    params = [[*(value(t, name) for name in UPDATED_FIELDS), t.pk] for t in tickets]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 def _sweep_batch(now: datetime.datetime, limit: int, *, one_by_one: bool) -> SweepResult:
     sweeper = Sweeper(now, rules.current())
     tickets = _due_tickets(now, limit)
@@ -441,15 +393,15 @@ def _sweep_batch(now: datetime.datetime, limit: int, *, one_by_one: bool) -> Swe
                 )
                 processed = sweeper.process(ticket, ticket_done)
                 sweeper.writes.flush(fast=False)
-                processed.save(update_fields=UPDATED_FIELDS)
+                ticket_writes.save_timers(processed)
         except Exception:
             logger.exception("service-level sweep failed on ticket %s", ticket.pk)
             sweeper.writes = Writes()
             sweeper.result.failures += 1
-            Ticket.objects.filter(pk=ticket.pk).update(sla_next_check_at=now + RETRY_AFTER)
+            ticket_writes.postpone_check(ticket.pk, now + RETRY_AFTER)
     if not one_by_one:
         sweeper.writes.flush()
-        _write_back(finished)
+        ticket_writes.save_many_timers(finished)
     sweeper.result.tickets = len(tickets)
     sweeper.result.more = len(tickets) >= limit
     return sweeper.result

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
-from django.utils import timezone
-
 from aduan.accounts.models import User
 from aduan.audit.services import record
 from aduan.care.models import CareSettings
 from aduan.core.cache import TtlCache
+from aduan.tickets import writes as ticket_writes
 from aduan.tickets.models import Ticket, TicketEvent
 
 
@@ -87,10 +85,5 @@ def set_flags(ticket: Ticket, actor: User | None, action: str, **flags: bool) ->
     before = {name: getattr(ticket, name) for name in flags}
     if before == flags:
         return
-    Ticket.objects.filter(pk=ticket.pk).update(
-        **flags, version=F("version") + 1, updated_at=timezone.now()
-    )
-    for name, value in flags.items():
-        setattr(ticket, name, value)
-    ticket.version += 1
+    ticket_writes.set_care_flags(ticket, **flags)
     record(actor=actor, action=action, instance=ticket, before=before, after=flags)

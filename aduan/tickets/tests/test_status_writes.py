@@ -10,7 +10,7 @@ import ast
 import re
 from pathlib import Path
 
-from aduan.sla import services as sla_services
+from aduan.tickets import writes as ticket_writes
 
 ROOT = Path(__file__).resolve().parents[3]
 PRODUCT = ROOT / "aduan"
@@ -166,8 +166,8 @@ def test_the_allowed_places_exist_and_the_scan_sees_the_one_place() -> None:
 
 
 def test_the_service_level_sweeps_raw_write_back_leaves_the_status_alone() -> None:
-    # The sweep saves its own columns of many tickets with one raw UPDATE.
-    assert "status" not in sla_services.UPDATED_FIELDS
+    # The sweep saves its own columns of many tickets with one raw UPDATE (tickets/writes.py).
+    assert "status" not in ticket_writes.TIMER_FIELDS
 
 
 # --- the scan itself -------------------------------------------------------------------------
