@@ -8,4 +8,8 @@ class SlaConfig(AppConfig):
     verbose_name = _("Service levels")
 
     def ready(self) -> None:
-        from aduan.sla import signals  # noqa: F401
+        from aduan.sla import clock, signals  # noqa: F401
+        from aduan.tickets import deadlines
+
+        # The ticket services time tickets through this clock without importing this app.
+        deadlines.register(clock)

@@ -1,9 +1,10 @@
 """A ticket's service-level clock: which policy applies, when its targets are due, what
 pending and reopening do to them, and which timer steps lie ahead.
 
-The ticket services call these functions (through ``aduan.tickets.deadlines``) inside their
-own transaction, with the ticket row locked. Each function changes the ticket in memory and
-returns the names of the fields it changed, for the caller's single ``save``.
+The ticket services call these functions through ``aduan.tickets.deadlines``, where
+``SlaConfig.ready`` registers this module, inside their own transaction, with the ticket row
+locked. Each function changes the ticket in memory and returns the names of the fields it
+changed, for the caller's single ``save``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from aduan.audit.models import AuditEntry
 from aduan.sla import rules
 from aduan.sla.models import SlaEvent, Trigger
 from aduan.sla.rules import Configuration, Policy, Step
+from aduan.tickets.deadlines import SlaState
 from aduan.tickets.models import OPEN_STATUSES, EventKind, Status, Ticket, TicketEvent
 
 # Without a policy the priority's hours count on the calendar clock (the behaviour before
@@ -43,18 +45,6 @@ TARGET_FIELDS = [
     "resolution_warn_at",
     "sla_next_check_at",
 ]
-
-
-class SlaState:
-    """How a ticket stands against its targets, for colouring queues."""
-
-    OK = "ok"
-    NEAR = "near"
-    BREACHED = "breached"
-    PAUSED = "paused"
-    MET = "met"
-    MISSED = "missed"
-    NONE = "none"
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from aduan.api import rendering
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id, Reference
 from aduan.core.errors import NotFound
-from aduan.sla import clock as sla_clock
-from aduan.tickets import permissions, selectors, services
+from aduan.tickets import deadlines, permissions, selectors, services
 from aduan.tickets.attachments import add_attachment, download_response
 from aduan.tickets.models import (
     Attachment,
@@ -95,7 +94,7 @@ class TicketSummary(Schema):
 
     @staticmethod
     def resolve_sla_state(obj: Ticket) -> str:
-        return sla_clock.state(obj)
+        return deadlines.state(obj)
 
     @staticmethod
     def resolve_channel(obj: Ticket) -> dict[str, Any] | None:

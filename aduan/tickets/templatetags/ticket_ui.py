@@ -8,9 +8,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from aduan.care.models import Criterion
 from aduan.organisation import selectors as org
-from aduan.sla import clock as sla_clock
+from aduan.tickets import deadlines
+from aduan.tickets.deadlines import SlaState
 from aduan.tickets.models import EventKind, Status, Ticket, TicketEvent, Tier
 
 register = template.Library()
@@ -31,20 +31,20 @@ def status_badge(value: str) -> str:
 
 
 SLA_LABELS = {
-    sla_clock.SlaState.OK: pgettext_lazy("service level", "on time"),
-    sla_clock.SlaState.NEAR: pgettext_lazy("service level", "near"),
-    sla_clock.SlaState.BREACHED: pgettext_lazy("service level", "breached"),
-    sla_clock.SlaState.PAUSED: pgettext_lazy("service level", "paused"),
-    sla_clock.SlaState.MET: pgettext_lazy("service level", "met"),
-    sla_clock.SlaState.MISSED: pgettext_lazy("service level", "missed"),
+    SlaState.OK: pgettext_lazy("service level", "on time"),
+    SlaState.NEAR: pgettext_lazy("service level", "near"),
+    SlaState.BREACHED: pgettext_lazy("service level", "breached"),
+    SlaState.PAUSED: pgettext_lazy("service level", "paused"),
+    SlaState.MET: pgettext_lazy("service level", "met"),
+    SlaState.MISSED: pgettext_lazy("service level", "missed"),
 }
 
 
 @register.filter
 def sla_state(ticket: Ticket) -> str:
-    """The ticket's service-level state: the same ``sla_clock.state`` as the API's
+    """The ticket's service-level state: the same ``deadlines.state`` as the API's
     ``sla_state``."""
-    return sla_clock.state(ticket)
+    return deadlines.state(ticket)
 
 
 @register.simple_tag
@@ -57,30 +57,6 @@ def sla_badge(state: str) -> SafeString | str:
     return format_html(
         '<span class="badge sla sla-{}" data-sla="{}">{}</span>', state, state, label
     )
-
-
-CALLBACK_REASONS = {
-    "super_emergency": gettext_lazy("super emergency"),
-    "hard_complaint": gettext_lazy("hard complaint"),
-    "promise": gettext_lazy("promise"),
-    "category": gettext_lazy("category chosen for callbacks"),
-    "priority": gettext_lazy("priority chosen for callbacks"),
-}
-
-
-@register.filter
-def criterion_label(value: str) -> str:
-    """A hard-complaint criterion's label (``care.models.Criterion``)."""
-    try:
-        return str(Criterion(value).label)
-    except ValueError:
-        return value
-
-
-@register.filter
-def callback_reason(value: str) -> str:
-    """Why a ticket is on the callback list (``care.services.callbacks.reasons_for``)."""
-    return str(CALLBACK_REASONS.get(value, value))
 
 
 @register.filter
