@@ -35,7 +35,7 @@ class ExternalGroupAdmin(admin.ModelAdmin[ExternalGroup]):
 class HardComplaintAdmin(admin.ModelAdmin[HardComplaint]):
     list_display = ["ticket", "status", "repeat_count", "marked_at"]
     list_filter = ["status"]
-    raw_id_fields = ["ticket", "marked_by", "last_follow_up_by"]
+    raw_id_fields = ["ticket", "marked_by", "last_action_by"]
 
 
 @admin.register(SuperEmergency)

@@ -92,9 +92,10 @@ TICKED_CRITERIA: tuple[str, ...] = tuple(c for c in Criterion.values if c != Cri
 
 
 class HardComplaintStatus(models.TextChoices):
+    # "following_up" is the API's value from before the name "hard-complaint action".
     OPEN = "open", _("Waiting for the support desk")
-    FOLLOWING_UP = "following_up", _("Support desk following up")
-    DONE = "done", _("Follow-up done")
+    ACTING = "following_up", _("Support desk acting on it")
+    DONE = "done", _("Hard-complaint action done")
 
 
 class HardComplaint(models.Model):
@@ -113,8 +114,9 @@ class HardComplaint(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     marked_at = models.DateTimeField(_("marked at"))
-    last_follow_up_at = models.DateTimeField(_("last follow-up"), null=True, blank=True)
-    last_follow_up_by = models.ForeignKey(
+    # The support desk's last hard-complaint action.
+    last_action_at = models.DateTimeField(_("last hard-complaint action"), null=True, blank=True)
+    last_action_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 

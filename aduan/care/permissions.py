@@ -62,8 +62,8 @@ def may_mark_hard(user: User) -> bool:
     return is_front_staff(user)
 
 
-@capability(_("Only the support desk follows up hard complaints."))
-def may_follow_up_hard(user: User) -> bool:
+@capability(_("Only the support desk acts on hard complaints."))
+def may_act_on_hard_complaint(user: User) -> bool:
     """The support desk pulls, processes and reports on hard complaints (seed 004
     5.1.3-5.1.6)."""
     return is_support_desk(user)

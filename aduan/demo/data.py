@@ -249,11 +249,6 @@ COMPLAINTS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-FOLLOW_UPS = [
-    "Apakah ada perkembangan? Masalah masih terjadi sampai sekarang.",
-    "Terima kasih, saya tunggu kabar selanjutnya.",
-    "Mohon dipercepat karena sangat mengganggu pekerjaan kami.",
-]
 REPLIES = [
     "Terima kasih atas laporannya. Kami sedang memeriksa masalah ini.",
     "Mohon maaf atas ketidaknyamanannya. Tim kami sedang menangani laporan Anda.",

@@ -120,7 +120,7 @@ TABLE: list[tuple[str, Args, str]] = [
     # care (seed 004)
     ("care.is_support_desk", none, "Y..Y.Y...."),
     ("care.may_mark_hard", none, "YYYY.Y.Y.."),
-    ("care.may_follow_up_hard", none, "Y..Y.Y...."),
+    ("care.may_act_on_hard_complaint", none, "Y..Y.Y...."),
     ("care.may_see_hard_complaints", none, "YYYY.YYY.."),
     ("care.may_edit_phrases", none, "Y........."),
     ("care.may_raise_emergency", none, "Y.Y......."),

@@ -1,5 +1,5 @@
 """Hard complaints (seed 004 5.1): the flag and its criteria, the support desk's queue and
-follow-ups, and the phrase list behind the suggestions."""
+hard-complaint actions, and the phrase list behind the suggestions."""
 
 from __future__ import annotations
 
@@ -40,7 +40,10 @@ class HardComplaintOut(Schema):
     status: str | None
     marked_at: datetime.datetime | None
     marked_by: PersonOut | None
-    last_follow_up_at: datetime.datetime | None
+    last_follow_up_at: datetime.datetime | None = Field(
+        description="When the support desk last recorded a hard-complaint action (the name "
+        "is kept for existing clients)."
+    )
     suggested: list[SuggestionOut]
 
 
@@ -53,7 +56,9 @@ class HardComplaintIn(Schema):
 
 class HardComplaintActionIn(Schema):
     note: Text = Field(min_length=1)
-    status: Literal["following_up", "done"] = "following_up"
+    status: Literal["following_up", "done"] = Field(
+        "following_up", description="'following_up': the support desk is acting on it."
+    )
 
 
 class QueueItem(Schema):
@@ -62,11 +67,18 @@ class QueueItem(Schema):
     repeat_count: int
     status: str
     marked_at: datetime.datetime
-    last_follow_up_at: datetime.datetime | None
+    last_follow_up_at: datetime.datetime | None = Field(
+        description="When the support desk last recorded a hard-complaint action (the name "
+        "is kept for existing clients)."
+    )
 
     @staticmethod
     def resolve_ticket(obj: HardComplaint) -> dict[str, Any]:
         return ticket_brief(obj.ticket)
+
+    @staticmethod
+    def resolve_last_follow_up_at(obj: HardComplaint) -> datetime.datetime | None:
+        return obj.last_action_at
 
 
 class QueueQuery(Schema):
@@ -93,7 +105,7 @@ def _hard_out(user: User, reference: str) -> dict[str, Any]:
         "status": complaint.status if complaint else None,
         "marked_at": complaint.marked_at if complaint else None,
         "marked_by": person(complaint.marked_by) if complaint else None,
-        "last_follow_up_at": complaint.last_follow_up_at if complaint else None,
+        "last_follow_up_at": complaint.last_action_at if complaint else None,
         "suggested": [
             {"criterion": s.criterion, "phrases": s.phrases}
             for s in hard.suggest(hard.ticket_text(ticket))

@@ -28,8 +28,8 @@ from aduan.care.models import (
     HardComplaintStatus,
 )
 from aduan.care.permissions import (
+    may_act_on_hard_complaint,
     may_edit_phrases,
-    may_follow_up_hard,
     may_mark_hard,
     support_desk,
 )
@@ -194,7 +194,7 @@ def record_action(
     """The support desk records what it did (seed 004 5.1.3-5.1.6): pulled the ticket,
     processed it, sent it to the regional group, received progress: a hard-complaint action
     (not a follow-up ticket, which is one that follows a closed ticket: Ticket.follows)."""
-    require(may_follow_up_hard, actor)
+    require(may_act_on_hard_complaint, actor)
     ticket = get_visible_ticket(actor, reference, for_update=True)
     complaint = HardComplaint.objects.select_for_update().filter(ticket=ticket).first()
     if complaint is None or not ticket.is_hard_complaint:
@@ -208,7 +208,7 @@ def record_action(
             ]
         )
     text = clean_text("note", note, max_length=NOTE_MAX)
-    new_status = status or HardComplaintStatus.FOLLOWING_UP
+    new_status = status or HardComplaintStatus.ACTING
     if new_status not in HardComplaintStatus.values:
         raise ValidationFailed(
             [
@@ -220,9 +220,9 @@ def record_action(
         )
     before = complaint.status
     complaint.status = new_status
-    complaint.last_follow_up_at = timezone.now()
-    complaint.last_follow_up_by = actor
-    complaint.save(update_fields=["status", "last_follow_up_at", "last_follow_up_by"])
+    complaint.last_action_at = timezone.now()
+    complaint.last_action_by = actor
+    complaint.save(update_fields=["status", "last_action_at", "last_action_by"])
     event(ticket, EventKind.HARD_COMPLAINT_ACTION, actor, body=text, status=new_status)
     record(
         actor=actor,
