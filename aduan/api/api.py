@@ -16,6 +16,7 @@ from aduan.customers.api import router as customers_router
 from aduan.notifications.api import router as notifications_router
 from aduan.organisation.api import router as organisation_router
 from aduan.sla.api import router as sla_router
+from aduan.tickets import callers  # noqa: F401  (adds the caller lookup to the customers router)
 from aduan.tickets.api import router as tickets_router
 
 

@@ -2,31 +2,22 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from aduan.accounts.models import User
-from aduan.api import rendering
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Id
 from aduan.core.errors import NotFound
 from aduan.core.permissions import require
-from aduan.customers import selectors, services
+from aduan.customers import services
 from aduan.customers.models import Customer
 from aduan.customers.permissions import may_look_up_customers
 from aduan.customers.phones import display_phone
 
 router = Router(tags=["customers"])
-
-
-class TicketBrief(Schema):
-    reference: str
-    subject: str
-    status: str
-    tier: int
-    received_at: datetime.datetime
 
 
 class CustomerOut(Schema):
@@ -45,14 +36,6 @@ class CustomerOut(Schema):
     @staticmethod
     def resolve_phone_display(obj: Customer) -> str:
         return display_phone(obj.phone) if obj.phone else ""
-
-
-class CustomerLookupOut(CustomerOut):
-    open_tickets: list[TicketBrief]
-
-    @staticmethod
-    def resolve_open_tickets(obj: Customer) -> list[object]:
-        return list(getattr(obj, "open_tickets", []))
 
 
 class CustomerIn(Schema):
@@ -86,28 +69,16 @@ class CustomerQuery(Schema):
     limit: int = Field(20, ge=1, le=100)
 
 
-def _staff(request: HttpRequest) -> User:
+def staff(request: HttpRequest) -> User:
     user = actor(request)
     require(may_look_up_customers, user)
     return user
 
 
-@router.get("/customers", response={200: list[CustomerLookupOut], **ERRORS})
-def lookup(request: HttpRequest, filters: Query[CustomerQuery]) -> HttpResponse:
-    """Caller lookup (seed 001 steps 2-5): by phone in any local spelling, by email or by
-    name; each customer comes with their open and pending tickets."""
-    _staff(request)
-    customers = selectors.search_customers(phone=filters.phone, email=filters.email, text=filters.q)
-    found = selectors.attach_open_tickets(list(customers[: filters.limit]))
-    # Rendered from the schema without django-ninja's per-object validation (a hot path:
-    # see aduan/api/rendering.py).
-    return rendering.render(request, list[CustomerLookupOut], found)
-
-
 @router.post("/customers", response={201: CustomerOut, **ERRORS})
 def register(request: HttpRequest, payload: CustomerIn) -> Status[Customer]:
     """Register a caller who is not yet known (seed 001 step 4)."""
-    actor = _staff(request)
+    actor = staff(request)
     customer = services.register_customer(
         actor=actor, data=services.CustomerInput(**payload.dict())
     )
@@ -124,18 +95,9 @@ def my_record(request: HttpRequest) -> Customer:
     return customer
 
 
-@router.get("/customers/{customer_id}", response={200: CustomerLookupOut, **ERRORS})
-def detail(request: HttpRequest, customer_id: Id) -> Customer:
-    _staff(request)
-    customer = selectors.with_open_tickets(Customer.objects.filter(pk=customer_id)).first()
-    if customer is None:
-        raise NotFound(_("No customer %(id)s.") % {"id": customer_id})
-    return customer
-
-
 @router.patch("/customers/{customer_id}", response={200: CustomerOut, **ERRORS})
 def update(request: HttpRequest, customer_id: Id, payload: CustomerPatch) -> Customer:
-    actor = _staff(request)
+    actor = staff(request)
     given = payload.dict(exclude_unset=True)
     return services.update_customer(
         actor=actor, customer_id=customer_id, data=services.CustomerInput(**given)

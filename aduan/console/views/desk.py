@@ -21,6 +21,7 @@ from aduan.customers import selectors as customer_selectors
 from aduan.customers import services as customer_services
 from aduan.customers.models import Customer
 from aduan.customers.phones import InvalidPhoneNumber, normalise_phone
+from aduan.tickets import selectors as ticket_selectors
 from aduan.tickets import services as ticket_services
 from aduan.tickets.models import Status, Ticket
 
@@ -41,7 +42,7 @@ def _lookup(query: str) -> tuple[list[Customer], str]:
         customers = customer_selectors.search_customers(phone=text)
     else:
         customers = customer_selectors.search_customers(text=text)
-    found = list(customer_selectors.with_open_tickets(customers)[: customer_selectors.LOOKUP_LIMIT])
+    found = list(ticket_selectors.with_open_tickets(customers)[: customer_selectors.LOOKUP_LIMIT])
     for customer in found:
         tickets = getattr(customer, "open_tickets", [])
         customer.has_pending = any(t.status == Status.PENDING for t in tickets)  # type: ignore[attr-defined]
@@ -127,7 +128,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _customer(customer_id: int) -> Customer:
-    customer = customer_selectors.with_open_tickets(Customer.objects.filter(pk=customer_id)).first()
+    customer = ticket_selectors.with_open_tickets(Customer.objects.filter(pk=customer_id)).first()
     if customer is None:
         raise Http404(_("No customer %(id)s.") % {"id": customer_id})
     return customer
