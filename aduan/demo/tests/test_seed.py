@@ -28,8 +28,8 @@ def test_seed_tops_up_to_the_totals_with_references_in_order_of_arrival() -> Non
     for reference in Ticket.objects.order_by("received_at", "id").values_list(
         "reference", flat=True
     ):
-        _prefix, year, number = reference.rsplit("-", 2)
-        numbers[int(year)].append(int(number))
+        _prefix, written_year, number = reference.rsplit("-", 2)
+        numbers[int(written_year)].append(int(number))
     for year, taken in numbers.items():
         assert taken == list(range(1, len(taken) + 1)), year
         # The counter behind the references is past the last number used.
