@@ -44,7 +44,7 @@ def issue_token(*, username: str, password: str, request: HttpRequest | None = N
     """Check the credentials and return a new bearer token (shown once, stored hashed).
 
     With the ``request``, django-axes counts failures and refuses a locked-out name from that
-    address, as on the web login forms (aduan.core.auth). The check runs outside a
+    address, as on the web login forms (aduan.web.auth). The check runs outside a
     transaction on purpose: the refusal must not roll back the failure axes just recorded."""
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:

@@ -29,9 +29,12 @@ from django.db.models import Manager, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest, HttpResponse
 from ninja import Schema
+from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 _MISSING = object()
+_RENDERER = JSONRenderer()
+_CONTENT_TYPE = f"{_RENDERER.media_type}; charset={_RENDERER.charset}"
 # Values of these exact classes are never converted by ``DjangoGetter`` (``_convert``).
 _NATIVE = frozenset(
     {str, int, bool, float, type(None), datetime.datetime, datetime.date, dict, list}
@@ -171,15 +174,16 @@ def dump_list(
 def render(request: HttpRequest, schema: Any, obj: Any, *, status: int = 200) -> HttpResponse:
     """The response django-ninja would send for a view declared with ``response={status:
     schema}`` returning ``obj``. ``schema`` is a Schema class or ``list[Schema]``."""
-    from aduan.api.api import api
-
     if typing.get_origin(schema) is list:
         data = dump_list(typing.get_args(schema)[0], obj, request=request, status=status)
     else:
         data = dump(schema, obj, request=request, status=status)
     if getattr(settings, "ADUAN_VERIFY_RENDERING", False):
         _verify(request, schema, obj, data, status)
-    return api.create_response(request, data, status=status)
+    # The API's renderer is django-ninja's default JSON one (aduan.web.api does not change
+    # it): the same bytes and content type as ``NinjaAPI.create_response``.
+    content = _RENDERER.render(request, data, response_status=status)
+    return HttpResponse(content, status=status, content_type=_CONTENT_TYPE)
 
 
 def _verify(request: HttpRequest, schema: Any, obj: Any, data: Any, status: int) -> None:

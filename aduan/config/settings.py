@@ -63,7 +63,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     # Django's admin; the apps' admin modules load when it is first used (not in the pipe).
-    "aduan.core.adminapp.AdminConfig",
+    "aduan.web.adminapp.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "aduan.core",
+    "aduan.web",
     "aduan.audit",
     "aduan.organisation",
     "aduan.accounts",
@@ -98,11 +99,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The signed-in person's language and the organisation's time zone (after auth).
-    "aduan.core.middleware.PreferencesMiddleware",
+    "aduan.web.middleware.PreferencesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "aduan.core.middleware.ContentSecurityPolicyMiddleware",
+    "aduan.web.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,7 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "aduan.core.context_processors.ui",
+                "aduan.web.context_processors.ui",
             ],
         },
     },
@@ -179,7 +180,7 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a login while the username is locked out from that address.
 # Its subclass lets the API token endpoint (which has no HTML form) through unchanged.
 AUTHENTICATION_BACKENDS = [
-    "aduan.core.auth.AxesBackend",
+    "aduan.web.auth.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "console:login"
@@ -193,8 +194,8 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "aduan.core.auth.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "aduan.core.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "aduan.web.auth.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "aduan.web.auth.client_ip"
 AXES_VERBOSE = False
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

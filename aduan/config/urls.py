@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from aduan.api.api import api
-from aduan.core.views import home, switch_language
+from aduan.web.api import api
+from aduan.web.views import home, switch_language
 
 urlpatterns = [
     path("", home, name="home"),

@@ -49,4 +49,4 @@ class AdminSite(sites.AdminSite):
 
 
 class AdminConfig(SimpleAdminConfig):
-    default_site = "aduan.core.adminapp.AdminSite"
+    default_site = "aduan.web.adminapp.AdminSite"
