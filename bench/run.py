@@ -201,7 +201,7 @@ def start_server(
     kind: str, db_url: str, port: int, log: Path, threads: int | None = None
 ) -> subprocess.Popen[bytes]:
     if kind == "aduan":
-        # Exactly what production runs (aduan/core/management/commands/serve.py), without
+        # Exactly what production runs (aduan/runners/management/commands/serve.py), without
         # the access log, the migrations and the periodic sweeps, which are not measured.
         command = [
             str(VENV_BIN / "aduan"),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "axes",
     "aduan.core",
     "aduan.web",
+    "aduan.runners",
     "aduan.audit",
     "aduan.organisation",
     "aduan.accounts",

@@ -12,7 +12,6 @@ from celery import shared_task
 
 # Binds the tasks to Aduan's Celery app, created on first use (aduan/config/__init__.py).
 import aduan.config.celery  # noqa: F401
-from aduan.channels import periodic
 from aduan.channels.email import imap, inbound, outbound
 
 
@@ -51,9 +50,3 @@ def process_pending_mail() -> int:
 def poll_mailboxes() -> int:
     """Periodic: fetch new mail from every active IMAP mailbox once."""
     return sum(result.stored for result in imap.poll_all())
-
-
-@shared_task(name="aduan.channels.sweep", acks_late=True, ignore_result=True)
-def sweep_channels() -> dict[str, int]:
-    """Periodic (beat): poll the mailboxes, process interrupted messages, send what is due."""
-    return periodic.run_once()

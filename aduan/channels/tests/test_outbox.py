@@ -16,8 +16,8 @@ import time_machine
 from django.utils import timezone
 
 from aduan.channels import outbox
-from aduan.channels.periodic import send_due
 from aduan.channels.tests.conftest import Kind
+from aduan.runners.channels import send_due
 
 pytestmark = pytest.mark.django_db
 KINDS = ["mail", "reply", "group"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from aduan.channels.email.models import OutboundMessage
 from aduan.channels.email.tests.servers import free_port
-from aduan.channels.periodic import send_due
+from aduan.runners.channels import send_due
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Keluhan-Aman-2026"

@@ -16,8 +16,8 @@ from django.utils import timezone
 from aduan.channels.email import inbound, services
 from aduan.channels.email.models import InboundMessage, MailTemplate, OutboundMessage
 from aduan.channels.email.tests.servers import free_port
-from aduan.channels.periodic import send_due as sweep
 from aduan.customers.models import Customer
+from aduan.runners.channels import send_due as sweep
 from aduan.tests.factories import make_ticket
 from aduan.tickets import services as tickets
 

@@ -1,7 +1,7 @@
 """The channels' share of the periodic work: poll the IMAP mailboxes, process messages whose
 processing a crash interrupted, send the mail and webhooks whose time came.
 
-Runs from ``aduan.core.periodic.run_once`` (``aduan sweep``, which ``aduan serve`` loops when
+Runs from ``aduan.runners.periodic.run_once`` (``aduan sweep``, which ``aduan serve`` loops when
 Aduan runs embedded), from Celery beat (``aduan.channels.sweep``) and from
 ``aduan mail-worker``, which also keeps IDLE connections to the mailboxes."""
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from aduan.core import periodic
+from aduan.runners import periodic
 
 logger = logging.getLogger(__name__)
 

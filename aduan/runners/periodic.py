@@ -26,13 +26,13 @@ class PassResult:
     escalations: int = 0
     promises: int = 0
     webhooks: int = 0
-    # Mail stored from the mailboxes, mail and channel replies sent (aduan.channels.periodic).
+    # Mail stored from the mailboxes, mail and channel replies sent (aduan.runners.channels).
     mail: int = 0
 
 
 def run_once() -> PassResult:
     from aduan.care.services import promises
-    from aduan.channels import periodic as channels
+    from aduan.runners import channels
     from aduan.sla import services as sla
 
     close_old_connections()

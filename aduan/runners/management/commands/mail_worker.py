@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 from aduan.channels.email import imap
-from aduan.channels.periodic import send_due
+from aduan.runners.channels import send_due
 
 
 class Command(BaseCommand):
