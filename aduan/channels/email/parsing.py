@@ -22,7 +22,6 @@ from aduan.channels.email.headers import (
     normalise_msgid,
     recover_headers,
 )
-from aduan.channels.email.headers import normalise_address as normalise_address
 from aduan.channels.email.parts import POLICY, Part, read_attachments, read_body
 from aduan.channels.email.text import clean, single_line
 
