@@ -1,4 +1,5 @@
-"""Reading the audit log: per ticket for staff, the whole log for auditors."""
+"""Reading the whole audit log, for auditors. A ticket's history is the tickets API's
+(``GET /tickets/{reference}/audit`` in aduan/tickets/api.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from aduan.api.auth import actor
-from aduan.api.schemas import ERRORS, Id, Reference
+from aduan.api.schemas import ERRORS, Id
 from aduan.audit import selectors
 from aduan.audit.models import AuditEntry
 
@@ -40,13 +41,6 @@ class AuditQuery(Schema):
     action: str | None = Field(None, max_length=60, pattern=r"^[a-z_.]+$")
     before_id: Id | None = Field(None, description="Entries older than this id (paging).")
     limit: int = Field(50, ge=1, le=200)
-
-
-@router.get("/tickets/{reference}/audit", response={200: list[AuditEntryOut], **ERRORS})
-def ticket_audit(request: HttpRequest, reference: Reference) -> list[AuditEntry]:
-    """Every recorded change to the ticket, its forwarding forms and attachments, newest
-    first. Staff who may read the ticket only; customers and divisions get 403."""
-    return selectors.ticket_history(actor(request), reference)
 
 
 @router.get("/audit", response={200: list[AuditEntryOut], **ERRORS})

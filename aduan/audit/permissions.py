@@ -5,18 +5,10 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import Role, User
-from aduan.accounts.permissions import reads_all_tickets
 from aduan.core.permissions import capability
 
 # Who may read the whole log: the people an ISO auditor talks to.
 AUDITORS = frozenset({Role.ADMIN, Role.DIRECTOR, Role.VERIFICATOR})
-
-
-@capability(_("Only staff may read the audit log."))
-def may_read_ticket_history(user: User) -> bool:
-    """A ticket's recorded changes, for staff who read every ticket (the ticket itself must
-    be visible to them too)."""
-    return reads_all_tickets(user)
 
 
 @capability(_("Only administrators, directors and verificators may read the whole audit log."))

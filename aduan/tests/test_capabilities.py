@@ -136,7 +136,7 @@ TABLE: list[tuple[str, Args, str]] = [
     ("sla.may_read_service_levels", none, "YYYYYYYY.."),
     ("sla.may_configure_service_levels", none, "Y........."),
     ("organisation.may_configure_organisation", none, "Y........."),
-    ("audit.may_read_ticket_history", none, "YYYY.YYY.."),
+    ("tickets.may_read_ticket_history", none, "YYYY.YYY.."),
     ("audit.may_read_audit", none, "Y.....YY.."),
     # channels
     ("channels.email.may_configure_mail", none, "Y........."),

@@ -14,6 +14,8 @@ from aduan.accounts.models import User
 from aduan.api import rendering
 from aduan.api.auth import actor
 from aduan.api.schemas import ERRORS, Code, Id, Reference
+from aduan.audit.api import AuditEntryOut
+from aduan.audit.models import AuditEntry
 from aduan.core.errors import NotFound
 from aduan.tickets import deadlines, permissions, selectors, services
 from aduan.tickets.attachments import add_attachment, download_response
@@ -381,6 +383,18 @@ def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> HttpRespo
 @router.get("/tickets/{reference}", response={200: TicketOut, **ERRORS})
 def get_ticket(request: HttpRequest, reference: Reference) -> Ticket:
     return _detail(actor(request), reference)
+
+
+@router.get(
+    "/tickets/{reference}/audit",
+    response={200: list[AuditEntryOut], **ERRORS},
+    tags=["audit"],
+    operation_id="aduan_audit_api_ticket_audit",
+)
+def ticket_audit(request: HttpRequest, reference: Reference) -> list[AuditEntry]:
+    """Every recorded change to the ticket, its forwarding forms and attachments, newest
+    first. Staff who may read the ticket only; customers and divisions get 403."""
+    return selectors.ticket_history(actor(request), reference)
 
 
 @router.patch("/tickets/{reference}", response={200: TicketOut, **ERRORS})

@@ -17,6 +17,7 @@ from aduan.accounts.permissions import (
     is_front_staff,
     is_management,
     is_supervisor,
+    reads_all_tickets,
 )
 from aduan.accounts.roles import ALL_TICKET_READERS
 from aduan.core.errors import NotFound
@@ -177,3 +178,10 @@ def allowed_moves(user: User, ticket: Ticket) -> list[str]:
         for move in workflow.moves_from(ticket.status)
         if _role_may(user, move, ticket.tier)
     ]
+
+
+@capability(gettext_lazy("Only staff may read the audit log."))
+def may_read_ticket_history(user: User) -> bool:
+    """A ticket's recorded changes, for staff who read every ticket (the ticket itself must
+    be visible to them too)."""
+    return reads_all_tickets(user)

@@ -20,7 +20,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from aduan.accounts.models import User
+from aduan.audit.models import AuditEntry
 from aduan.core.errors import NotFound, ValidationFailed
+from aduan.core.permissions import require
 from aduan.customers.models import Customer
 from aduan.organisation import selectors as org
 from aduan.organisation.models import Category, Channel, Priority, Team
@@ -35,6 +37,7 @@ from aduan.tickets.models import (
 )
 from aduan.tickets.permissions import (
     get_visible_ticket,
+    may_read_ticket_history,
     sees_internal,
     visibility_key,
     visible_forwardings,
@@ -472,3 +475,27 @@ def attach_open_tickets(customers: list[Customer]) -> list[Customer]:
     for customer in customers:
         customer.open_tickets = by_customer[customer.pk]  # type: ignore[attr-defined]
     return customers
+
+
+# --- a ticket's history in the audit log ---------------------------------------------------
+
+TICKET_HISTORY_LIMIT = 500
+
+
+def ticket_history(user: User, reference: str) -> list[AuditEntry]:
+    """Every recorded change to the ticket, its forwarding forms and attachments, newest
+    first (the latest ``TICKET_HISTORY_LIMIT``). Staff who may read the ticket only."""
+    require(may_read_ticket_history, user)
+    ticket = get_visible_ticket(user, reference)
+    forwarding_ids = [
+        str(pk) for pk in Forwarding.objects.filter(ticket=ticket).values_list("pk", flat=True)
+    ]
+    attachment_ids = [
+        str(pk) for pk in Attachment.objects.filter(ticket=ticket).values_list("pk", flat=True)
+    ]
+    entries = AuditEntry.objects.filter(
+        Q(object_type="tickets.ticket", object_id=str(ticket.pk))
+        | Q(object_type="tickets.forwarding", object_id__in=forwarding_ids)
+        | Q(object_type="tickets.attachment", object_id__in=attachment_ids)
+    )
+    return list(entries.order_by("-id")[:TICKET_HISTORY_LIMIT])

@@ -1,13 +1,20 @@
-"""The REST API at /api/v1/, with its OpenAPI 3 document at /api/v1/openapi.json."""
+"""The REST API at /api/v1/, with its OpenAPI 3 document at /api/v1/openapi.json, assembled
+from every app's router: how a caller signs in (a bearer token or the browser's session),
+the error shape, the operation ids. Only the URLconf imports this module; the routers share
+``aduan.api`` (schemas, errors, ``actor``) instead (docs/architecture.md)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.operation import Operation
+from ninja.security import HttpBearer, SessionAuth
 
 from aduan.accounts.api import router as accounts_router
+from aduan.accounts.services import user_for_token
 from aduan.api import errors
-from aduan.api.auth import AUTH
 from aduan.audit.api import router as audit_router
 from aduan.care.api import router as care_router
 from aduan.channels.email.api import router as mail_router
@@ -18,6 +25,22 @@ from aduan.organisation.api import router as organisation_router
 from aduan.sla.api import router as sla_router
 from aduan.tickets import callers  # noqa: F401  (adds the caller lookup to the customers router)
 from aduan.tickets.api import router as tickets_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            # Views and services read request.user like the HTML side does.
+            request.user = user
+        return user
+
+
+class Session(SessionAuth):
+    """The browser's Django session, with Django's CSRF check (for the web UI's htmx calls)."""
+
+
+AUTH = [BearerToken(), Session()]
 
 
 class AduanApi(NinjaAPI):
