@@ -1,6 +1,6 @@
 """Polling IMAP mailboxes (imap-tools), with IDLE where the server offers it.
 
-A message leaves the mailbox, or is marked, only after ``inbound.store`` committed it: a crash
+A message leaves the mailbox, or is marked, only after ``store.store`` committed it: a crash
 at any point leaves it either stored or still in the mailbox, and fetching it again after a
 crash stores nothing twice (the content fingerprint is unique, see fingerprint.py). Messages
 are fetched with ``BODY.PEEK[]``, so polling never even sets ``\\Seen`` on mail it has not
@@ -22,7 +22,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 
-from aduan.channels.email import inbound
+from aduan.channels.email import inbound, store
 from aduan.channels.email.models import AfterStore, Mailbox, Security, Source
 
 logger = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ def poll_box(box: BaseMailBox, config: MailboxConfig) -> PollResult:
         headers = _fetch(box, [uid], "(UID RFC822.SIZE BODY.PEEK[HEADER])").get(uid)
         if headers is None:
             continue
-        stored = inbound.refuse_oversized(
+        stored = store.refuse_oversized(
             headers[1], sizes[uid], source=Source.IMAP, mailbox=config.name
         )
         # Too big to store whole: it stays in the mailbox, marked, for a person to look at.
@@ -223,10 +223,10 @@ def _store_batch(
 ) -> None:
     fetched = _fetch(box, uids, "(UID RFC822.SIZE BODY.PEEK[])")
     present = [uid for uid in uids if uid in fetched]
-    pairs: list[tuple[str, inbound.Stored]] = []
+    pairs: list[tuple[str, store.Stored]] = []
     try:
         # One commit for the batch; processing each message comes after it.
-        stored = inbound.store_many(
+        stored = store.store_many(
             [fetched[uid][1] for uid in present],
             source=Source.IMAP,
             mailbox=config.name,
@@ -237,7 +237,7 @@ def _store_batch(
         logger.warning("Storing a batch of mailbox %s failed; one by one", config.name)
         for uid in present:
             try:
-                one = inbound.store(
+                one = store.store(
                     fetched[uid][1],
                     source=Source.IMAP,
                     mailbox=config.name,

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from aduan.channels.email import imap, inbound
+from aduan.channels.email import imap, inbound, store
 from aduan.channels.email.models import InboundMessage, Mailbox, OutboundMessage
 from aduan.tickets.models import Ticket
 
@@ -47,7 +47,7 @@ def test_polling_fetches_with_peek_so_nothing_unstored_is_marked_seen(org, dovec
     def refuse(*args, **kwargs):
         raise OSError("database is gone")
 
-    monkeypatch.setattr(inbound, "store", refuse)
+    monkeypatch.setattr(store, "store", refuse)
     result = imap.poll(config(dovecot))
     assert (result.stored, result.not_stored) == (0, 1)
     assert dovecot.count() == 1
