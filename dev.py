@@ -295,6 +295,8 @@ def test(args: argparse.Namespace) -> None:
         run(BIN / "ruff", "format", "--check", ".")
         say("mypy (strict)")
         run(BIN / "mypy", "aduan", env={**env, "DEBUG": "true"})
+        say("import layers (docs/architecture.md)")
+        run(BIN / "lint-imports", "--no-cache")
         say("migrations are up to date")
         run(
             BIN / "aduan",
