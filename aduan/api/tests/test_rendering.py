@@ -116,3 +116,11 @@ def test_unsupported_types_are_refused_up_front() -> None:
 
     with pytest.raises(TypeError, match="unsupported type"):
         rendering.dump(Money, {"amount": decimal.Decimal("1.5")}, request=RequestFactory().get("/"))
+
+
+def test_the_ninja_version_it_mirrors_is_the_one_installed():
+    # rendering copies django-ninja 1.7's serialisation; a new minor version may change
+    # DjangoGetter, so an upgrade must come with a look at rendering.py (pyproject pins it).
+    import ninja
+
+    assert ninja.__version__.startswith("1.7."), ninja.__version__
