@@ -208,8 +208,10 @@ def _keep_attachments(
     (a ticket, ignored, held or failed); with a ticket (``event``), the ones any upload
     would accept are also put on it. The others (a program, a page, a file too big) are
     withheld from the timeline with the reason, never dropped."""
-    # A message run again (ignored or failed before) lists its files once.
-    InboundAttachment.objects.filter(message=message).delete()
+    # A message run again (ignored or failed before) lists its files once. Its first run
+    # (the one attempt ``store`` counts) has none listed yet: no DELETE on the hot path.
+    if message.attempts > 1:
+        InboundAttachment.objects.filter(message=message).delete()
     for part in parsed.attachments:
         size = len(part.data)
         path, checksum = store_file(ContentFile(part.data))
