@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import email
 import email.policy
+import functools
 import re
 from email.message import Message
 
@@ -159,13 +160,21 @@ def noise_reason(
     return ""
 
 
+@functools.lru_cache(maxsize=4)
+def _tool_patterns(configured: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """ADUAN_MAIL_NO_REPLY_HEADERS as exact names and prefixes (a trailing ``*``), made once
+    per setting rather than for every header of every message."""
+    names = [name.strip().lower() for name in configured]
+    exact = frozenset(name for name in names if not name.endswith("*"))
+    return exact, tuple(name[:-1] for name in names if name.endswith("*"))
+
+
 def _tool_header(parsed: ParsedMail) -> str:
     """The first header of ADUAN_MAIL_NO_REPLY_HEADERS the message carries, or ``""``."""
-    patterns: list[str] = [name.strip().lower() for name in settings.ADUAN_MAIL_NO_REPLY_HEADERS]
+    exact, prefixes = _tool_patterns(tuple(settings.ADUAN_MAIL_NO_REPLY_HEADERS))
     for name in parsed.raw_headers:
-        for pattern in patterns:
-            if name == pattern or (pattern.endswith("*") and name.startswith(pattern[:-1])):
-                return name
+        if name in exact or name.startswith(prefixes):
+            return name
     return ""
 
 
